@@ -1,0 +1,75 @@
+"""Where things live: the bundled content and assets, and the user's own folders.
+
+Bundled files are found in the source tree, next to an installed package, or inside a frozen
+PyInstaller bundle (``sys._MEIPASS``); they are never written. Everything the app writes goes
+under the platform's per-user folders (platformdirs) or, in portable mode, under one ``--home``
+folder (also the ``READER_HOME`` environment variable).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader import APP_ID
+
+
+def install_root() -> Path:
+    """The folder holding ``content/`` and ``assets/``."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent, here / "_bundled"):
+        if (candidate / "content" / "manifest.toml").is_file():
+            return candidate
+    return here.parent
+
+
+def bundled_content() -> Path:
+    return install_root() / "content"
+
+
+def assets_dir() -> Path:
+    return install_root() / "assets"
+
+
+@dataclass(frozen=True)
+class UserDirs:
+    """The per-user folders. Created on first use, not at start-up."""
+
+    config: Path
+    data: Path
+    cache: Path
+
+    @classmethod
+    def for_home(cls, home: Path | str | None = None) -> UserDirs:
+        home = home or os.environ.get("READER_HOME") or None
+        if home:
+            root = Path(home).expanduser().resolve()
+            return cls(root / "config", root / "data", root / "cache")
+        import platformdirs
+
+        return cls(
+            Path(platformdirs.user_config_dir(APP_ID, appauthor=False, roaming=True)),
+            Path(platformdirs.user_data_dir(APP_ID, appauthor=False, roaming=False)),
+            Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)),
+        )
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.json"
+
+    @property
+    def notes_db(self) -> Path:
+        return self.data / "notes.sqlite3"
+
+    @property
+    def documents(self) -> Path:
+        return self.data / "documents"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.cache / "index"
