@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once; raise OSError and leave ``path`` alone on failure."""
+    """Replace ``path`` with ``data`` at once; on failure raise OSError and leave ``path`` alone."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -377,7 +377,9 @@ def _load_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        raise ContentError(f"{path}: the synonyms file named in manifest.toml is missing.") from None
+        raise ContentError(
+            f"{path}: the synonyms file named in manifest.toml is missing."
+        ) from None
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: the file is not UTF-8 text ({exc.reason}).") from None
     for number, line in enumerate(lines, start=1):
@@ -400,7 +402,9 @@ def load_pack(root: Path) -> ContentPack:
     except FileNotFoundError:
         raise ContentError(f"{manifest_path}: no content pack manifest was found there.") from None
     except OSError as exc:
-        raise ContentError(f"{manifest_path}: the manifest cannot be read ({exc.strerror}).") from None
+        raise ContentError(
+            f"{manifest_path}: the manifest cannot be read ({exc.strerror})."
+        ) from None
     try:
         manifest = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -445,7 +449,9 @@ def load_pack(root: Path) -> ContentPack:
         raise ContentError(f"{where}: two tabs share one id.")
     for slot in slots:
         if slot.tab not in tab_ids:
-            raise ContentError(f"{where}: slot '{slot.id}' names tab '{slot.tab}', which is not declared.")
+            raise ContentError(
+                f"{where}: slot '{slot.id}' names tab '{slot.tab}', which is not declared."
+            )
 
     references = tuple(
         Reference(

@@ -1,0 +1,199 @@
+"""Blocks → HTML, in the subset of HTML that Qt's rich text engine understands.
+
+The reading view and the print layout share this, so what is read and what is printed agree.
+No Qt here: colours come in as plain strings chosen by the caller from the active palette.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from reader.core.content import Block, ContentPack, Link
+
+BLOCK_ANCHOR_PREFIX = "b:"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours for the rendered text; the UI derives them from the palette (light or dark)."""
+
+    text: str = "#1b1b1b"
+    muted: str = "#5a5a5a"
+    link: str = "#0b5cad"
+    panel: str = "#f1f4f8"
+    panel_border: str = "#c5cfdb"
+    example: str = "#f6f3ea"
+    example_border: str = "#b59f62"
+    highlight: str = "#ffe36e"
+    highlight_text: str = "#000000"
+
+
+@dataclass(frozen=True)
+class SlotState:
+    """What the reading view says about a document slot."""
+
+    title: str
+    installed: bool
+    detail: str  # e.g. "Not installed yet. To add it: ..." or "PDF, 44 pages"
+
+
+def anchor_for(block_id: str) -> str:
+    return BLOCK_ANCHOR_PREFIX + block_id
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def inline_html(block: Block, theme: Theme, highlight_terms: Iterable[str] = ()) -> str:
+    """The block's text as HTML with its links, and with search terms marked."""
+    text = block.text
+    marks = _match_spans(text, highlight_terms)
+    # Split the text at every link and highlight boundary so both can nest safely.
+    cuts = {0, len(text)}
+    for link in block.links:
+        cuts.update((link.start, link.end))
+    for start, end in marks:
+        cuts.update((start, end))
+    points = sorted(cuts)
+    out: list[str] = []
+    for start, end in pairwise(points):
+        piece = _esc(text[start:end])
+        if any(s <= start and end <= e for s, e in marks):
+            piece = (
+                f'<span style="background-color:{theme.highlight};'
+                f'color:{theme.highlight_text}">{piece}</span>'
+            )
+        link = _link_at(block.links, start, end)
+        if link is not None:
+            piece = f'<a href="{_esc(link.target)}" style="color:{theme.link}">{piece}</a>'
+        out.append(piece)
+    return "".join(out)
+
+
+def _link_at(links: tuple[Link, ...], start: int, end: int) -> Link | None:
+    for link in links:
+        if link.start <= start and end <= link.end:
+            return link
+    return None
+
+
+def _match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of whole-word-prefix matches of ``terms`` (case-insensitive)."""
+    import re
+
+    spans: list[tuple[int, int]] = []
+    words = [t for t in {t.strip().lower() for t in terms} if t]
+    if not words:
+        return spans
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\w*",
+        re.IGNORECASE,
+    )
+    for match in pattern.finditer(text):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def blocks_html(
+    blocks: Iterable[Block],
+    theme: Theme,
+    *,
+    slot_state: Callable[[str], SlotState] | None = None,
+    highlight: dict[str, list[str]] | None = None,
+    notes: dict[str, list[str]] | None = None,
+) -> str:
+    """HTML for a run of blocks: headings, paragraphs, lists, examples, copyright lines.
+
+    ``slot_state`` describes each document slot a block links to; a card for it follows the block.
+    ``highlight`` maps block ids to search terms to mark. ``notes`` maps block ids to note texts
+    shown under the block (for printing with notes).
+    """
+    highlight = highlight or {}
+    notes = notes or {}
+    out: list[str] = []
+    open_list: str | None = None
+    for block in blocks:
+        if block.kind != "list-item" and open_list:
+            out.append(f"</{open_list}>")
+            open_list = None
+        anchor = f'<a name="{_esc(anchor_for(block.id))}"></a>'
+        body = inline_html(block, theme, highlight.get(block.id, ()))
+        if block.kind == "heading":
+            level = min(max(block.level, 1), 4)
+            out.append(f"<h{level}>{anchor}{body}</h{level}>")
+        elif block.kind == "list-item":
+            tag = "ol" if block.ordered else "ul"
+            if open_list != tag:
+                if open_list:
+                    out.append(f"</{open_list}>")
+                out.append(f"<{tag}>")
+                open_list = tag
+            out.append(f"<li>{anchor}{body}</li>")
+        elif block.kind == "example":
+            out.append(_boxed(anchor + body, theme.example, theme.example_border))
+        elif block.kind == "copyright":
+            out.append(f'<p style="color:{theme.muted}; font-size:small">{anchor}{body}</p>')
+        else:
+            number = ""
+            if block.paragraph:
+                number = f"<b>{_esc(block.paragraph)}</b>&nbsp;&nbsp;"
+            out.append(f"<p>{anchor}{number}{body}</p>")
+        for note in notes.get(block.id, ()):
+            out.append(_boxed("<i>My note:</i> " + _esc(note), theme.panel, theme.panel_border))
+        if slot_state is not None:
+            for link in block.links:
+                if link.scheme == "slot":
+                    out.append(slot_card(link.value, slot_state(link.value), theme))
+    if open_list:
+        out.append(f"</{open_list}>")
+    return "\n".join(out)
+
+
+def _boxed(inner: str, background: str, border: str) -> str:
+    # Qt's rich text draws borders and padding on tables, not on divs.
+    return (
+        f'<table width="100%" cellspacing="0" cellpadding="10" border="1" '
+        f'style="border-color:{border}; border-style:solid; margin-top:6px; margin-bottom:10px" '
+        f'bgcolor="{background}"><tr><td>{inner}</td></tr></table>'
+    )
+
+
+def slot_card(slot_id: str, state: SlotState, theme: Theme) -> str:
+    status = "Installed" if state.installed else "Not installed yet"
+    action = f'<a href="slot:{_esc(slot_id)}" style="color:{theme.link}">{_esc(state.title)}</a>'
+    inner = (
+        f'<a name="{_esc("slot-card:" + slot_id)}"></a>'
+        f"<b>Document:</b> {action}<br/>"
+        f'<span style="color:{theme.muted}">{status}. {_esc(state.detail)}</span>'
+    )
+    return _boxed(inner, theme.panel, theme.panel_border)
+
+
+def references_html(pack: ContentPack, blocks: Iterable[Block], theme: Theme) -> str:
+    """A list of the outside organisations a run of blocks names, with their addresses."""
+    seen: list[str] = []
+    for block in blocks:
+        for link in block.links:
+            if link.scheme == "ref" and link.value not in seen:
+                seen.append(link.value)
+    if not seen:
+        return ""
+    items = []
+    for ref_id in seen:
+        ref = pack.reference(ref_id)
+        line = f'<a href="ref:{_esc(ref.id)}" style="color:{theme.link}">{_esc(ref.name)}</a>'
+        if ref.url:
+            line += f' <span style="color:{theme.muted}">— {_esc(ref.url)}</span>'
+        elif ref.note:
+            line += f' <span style="color:{theme.muted}">— {_esc(ref.note)}</span>'
+        else:
+            line += f' <span style="color:{theme.muted}">— no public address recorded</span>'
+        items.append(f"<li>{line}</li>")
+    return (
+        '<a name="references"></a><h3>Organisations named on this page</h3>'
+        f"<ul>{''.join(items)}</ul>"
+    )

@@ -1,0 +1,76 @@
+"""Start-up of the Qt application: create it, build the main window, show it.
+
+Only this module and the views import Qt; the command line calls in here for the GUI and for
+``reader screenshot``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from reader import APP_ID, APP_NAME, __version__
+from reader.core.content import ContentPack
+from reader.core.settings import SettingsStore
+from reader.paths import UserDirs, assets_dir
+from reader.ui.main_window import MainWindow
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, created on first use."""
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    icon = assets_dir() / "icon.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def build_window(pack: ContentPack, dirs: UserDirs) -> MainWindow:
+    store = SettingsStore(dirs.settings_file)
+    return MainWindow(pack, dirs, store, store.load())
+
+
+def run_gui(pack: ContentPack, dirs: UserDirs) -> int:
+    app = application()
+    window = build_window(pack, dirs)
+    window.show()
+    return app.exec()
+
+
+def take_screenshot(
+    pack: ContentPack,
+    dirs: UserDirs,
+    out: Path,
+    tab: str | None = None,
+    size: tuple[int, int] = (1100, 760),
+) -> None:
+    """Render the real main window offscreen and save it as a PNG."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application()
+    window = build_window(pack, dirs)
+    if tab is not None:
+        if tab not in window.views:
+            raise ValueError(f"there is no tab '{tab}' (tabs: {', '.join(window.views)})")
+        window.tabs.setCurrentWidget(window.views[tab])
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out), "PNG"):
+        raise OSError(f"the screenshot could not be written to {out}")
+    window.close()

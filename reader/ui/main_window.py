@@ -1,0 +1,324 @@
+"""The main window: the guidance page's tabs, the contents sidebar, menus and history.
+
+It is handed its services (the content pack, the user's folders, the settings store); it owns
+no global state, so tests build it with temporary folders.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from functools import partial
+
+from PySide6.QtCore import QByteArray, Qt, QUrl, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader import APP_NAME
+from reader.core.content import ContentPack
+from reader.core.history import History, Place
+from reader.core.render import SlotState
+from reader.core.settings import DEFAULT_TEXT_SIZE, Settings, SettingsStore
+from reader.paths import UserDirs
+from reader.ui.about_dialog import AboutDialog
+from reader.ui.contents_panel import ContentsPanel
+from reader.ui.find_bar import FindBar
+from reader.ui.main_menu import build_menus
+from reader.ui.reading_view import ReadingView
+from reader.ui.theme import theme_from_palette
+
+STATUS_TIMEOUT_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        pack: ContentPack,
+        dirs: UserDirs,
+        settings_store: SettingsStore,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.dirs = dirs
+        self.settings_store = settings_store
+        self.settings = settings
+        self.history = History()
+        self._navigating = False
+        self.setWindowTitle(f"{pack.title} — {APP_NAME}")
+        self.setAccessibleName(APP_NAME)
+
+        theme = theme_from_palette()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Parts of the guidance page")
+        self.tabs.setDocumentMode(True)
+        self.views: dict[str, ReadingView] = {}
+        for tab in pack.tabs:
+            view = ReadingView(pack, tab, self.slot_state, theme, settings.text_size)
+            view.linkRequested.connect(self._on_link_requested)
+            view.linkHovered.connect(self._on_link_hovered)
+            self.views[tab.id] = view
+            self.tabs.addTab(view, tab.title)
+        self.find_bar = FindBar()
+        self.find_bar.hide()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+
+        self.contents = ContentsPanel()
+        self.contents_dock = QDockWidget("Contents", self)
+        self.contents_dock.setObjectName("contents-dock")
+        self.contents_dock.setWidget(self.contents)
+        self.contents_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.contents_dock)
+
+        self.actions = build_menus(self, [t.title for t in pack.tabs])
+        self._connect_actions()
+        self.statusBar().setAccessibleName("Status")
+
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.contents.sectionRequested.connect(self._on_section_requested)
+        self.find_bar.findRequested.connect(self._on_find_requested)
+        self.find_bar.closed.connect(self._on_find_closed)
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
+
+        self._restore_geometry()
+        start = settings.last_tab if settings.last_tab in self.views else pack.tabs[0].id
+        self.show_place(Place(start))
+        self._on_tab_changed(self.tabs.currentIndex())
+        if settings_store.problem:
+            self.statusBar().showMessage(settings_store.problem, STATUS_TIMEOUT_MS)
+
+    # -- services the views ask for ------------------------------------------------------------
+    def slot_state(self, slot_id: str) -> SlotState:
+        slot = self.pack.slot(slot_id)
+        return SlotState(
+            title=slot.title,
+            installed=False,
+            detail=(
+                f"To add it, use File ▸ Add document… or copy the {slot.kind.upper()} file "
+                f"into the documents folder: {self.dirs.documents}"
+            ),
+        )
+
+    # -- navigation ----------------------------------------------------------------------------
+    def current_tab_id(self) -> str:
+        return self.pack.tabs[self.tabs.currentIndex()].id
+
+    def current_view(self) -> ReadingView:
+        return self.views[self.current_tab_id()]
+
+    def show_place(self, place: Place, terms: list[str] | None = None) -> None:
+        """Go to a tab (and a block in it), recording the visit in the history."""
+        self._navigating = True
+        try:
+            self.tabs.setCurrentWidget(self.views[place.tab])
+            if place.block:
+                self.views[place.tab].scroll_to_block(place.block, terms)
+                self.contents.select_block(place.block)
+        finally:
+            self._navigating = False
+        self.history.visit(place)
+        self._update_history_actions()
+
+    def _go(self, place: Place | None) -> None:
+        if place is None:
+            return
+        self._navigating = True
+        try:
+            self.tabs.setCurrentWidget(self.views[place.tab])
+            view = self.views[place.tab]
+            if place.block:
+                view.scroll_to_block(place.block)
+            else:
+                view.verticalScrollBar().setValue(0)
+        finally:
+            self._navigating = False
+        self._update_history_actions()
+
+    def _update_history_actions(self) -> None:
+        self.actions.back.setEnabled(self.history.can_go_back())
+        self.actions.forward.setEnabled(self.history.can_go_forward())
+
+    # -- wiring --------------------------------------------------------------------------------
+    def _connect_actions(self) -> None:
+        a = self.actions
+        a.quit.triggered.connect(self.close)
+        a.back.triggered.connect(self._on_back)
+        a.forward.triggered.connect(self._on_forward)
+        a.zoom_in.triggered.connect(partial(self._change_text_size, +1))
+        a.zoom_out.triggered.connect(partial(self._change_text_size, -1))
+        a.zoom_reset.triggered.connect(partial(self._change_text_size, 0))
+        a.show_contents.toggled.connect(self.contents_dock.setVisible)
+        self.contents_dock.visibilityChanged.connect(a.show_contents.setChecked)
+        a.find.triggered.connect(self.find_bar.open_bar)
+        a.next_tab.triggered.connect(partial(self._step_tab, +1))
+        a.previous_tab.triggered.connect(partial(self._step_tab, -1))
+        for index, action in enumerate(a.tab_actions):
+            action.triggered.connect(partial(self._on_tab_shortcut, index))
+        a.about.triggered.connect(self._on_about)
+        for action in (a.next_tab, a.previous_tab, *a.tab_actions):
+            # Work from anywhere in the window, including while the sidebar has focus.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+
+    # -- slots ---------------------------------------------------------------------------------
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if index < 0:
+            return
+        tab = self.pack.tabs[index]
+        self.contents.show_tab(tab)
+        self.contents_dock.setWindowTitle(f"Contents — {tab.title}")
+        if not self._navigating:
+            self.history.visit(Place(tab.id))
+            self._update_history_actions()
+
+    @Slot(str)
+    def _on_section_requested(self, block_id: str) -> None:
+        self.show_place(Place(self.current_tab_id(), block_id))
+        self.current_view().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def _on_back(self) -> None:
+        self._go(self.history.back())
+
+    @Slot()
+    def _on_forward(self) -> None:
+        self._go(self.history.forward())
+
+    def _on_tab_shortcut(self, index: int) -> None:
+        if index < self.tabs.count():
+            self.show_place(Place(self.pack.tabs[index].id))
+
+    def _step_tab(self, step: int) -> None:
+        index = (self.tabs.currentIndex() + step) % self.tabs.count()
+        self.show_place(Place(self.pack.tabs[index].id))
+
+    def _change_text_size(self, step: int) -> None:
+        if step == 0:
+            self.settings.text_size = DEFAULT_TEXT_SIZE
+        else:
+            self.settings.text_size += step
+        self.settings.clamp()
+        for view in self.views.values():
+            view.set_text_size(self.settings.text_size)
+        self.statusBar().showMessage(f"Text size {self.settings.text_size} pt", 2000)
+        self.save_settings()
+
+    @Slot(str, bool)
+    def _on_find_requested(self, text: str, backward: bool) -> None:
+        self.find_bar.show_result(self.current_view().find_text(text, backward))
+
+    @Slot()
+    def _on_find_closed(self) -> None:
+        self.current_view().setFocus()
+
+    @Slot()
+    def _on_color_scheme_changed(self) -> None:
+        theme = theme_from_palette()
+        for view in self.views.values():
+            view.set_theme(theme)
+
+    @Slot(str)
+    def _on_link_hovered(self, target: str) -> None:
+        if not target:
+            self.statusBar().clearMessage()
+            return
+        scheme, _, value = target.partition(":")
+        if scheme == "ref":
+            ref = self.pack.reference(value)
+            where = (
+                f"opens {ref.url} in your web browser (asks first)"
+                if ref.url
+                else ("no public address is recorded")
+            )
+            self.statusBar().showMessage(f"{ref.name}: {where}")
+        elif scheme == "slot":
+            self.statusBar().showMessage(f"Document: {self.pack.slot(value).title}")
+
+    @Slot(str)
+    def _on_link_requested(self, target: str) -> None:
+        scheme, _, value = target.partition(":")
+        if scheme == "tab" and value in self.views:
+            self.show_place(Place(value))
+        elif scheme == "ref":
+            self._open_reference(value)
+        elif scheme in ("http", "https"):
+            self._open_external(target, target)
+        elif scheme == "slot":
+            self._open_slot(value)
+        elif scheme == "para":
+            self.statusBar().showMessage(
+                f"Paragraph {value} is in the guidance PDF, which is not installed yet.",
+                STATUS_TIMEOUT_MS,
+            )
+
+    def _open_reference(self, ref_id: str) -> None:
+        ref = self.pack.reference(ref_id)
+        if not ref.url:
+            note = f" {ref.note}" if ref.note else ""
+            QMessageBox.information(
+                self, ref.name, f"No public web address is recorded for {ref.name}.{note}"
+            )
+            return
+        self._open_external(ref.url, ref.name)
+
+    def _open_external(self, url: str, name: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Open in your web browser?",
+            f"{name}\n{url}\n\nThis opens your web browser. The reader itself stays offline.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            QDesktopServices.openUrl(QUrl(url))
+
+    def _open_slot(self, slot_id: str) -> None:
+        state = self.slot_state(slot_id)
+        QMessageBox.information(
+            self, state.title, f"This document is not installed yet.\n\n{state.detail}"
+        )
+
+    @Slot()
+    def _on_about(self) -> None:
+        AboutDialog(self.pack, self).exec()
+
+    # -- settings ------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        if self.settings.window_geometry:
+            with contextlib.suppress(ValueError):
+                self.restoreGeometry(QByteArray(base64.b64decode(self.settings.window_geometry)))
+        else:
+            self.resize(1100, 760)
+
+    def save_settings(self) -> None:
+        self.settings.last_tab = self.current_tab_id()
+        self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry())).decode()
+        try:
+            self.settings_store.save(self.settings)
+        except OSError as exc:
+            self.statusBar().showMessage(
+                f"Your settings could not be saved ({exc.strerror or exc}).", STATUS_TIMEOUT_MS
+            )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)

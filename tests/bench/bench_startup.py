@@ -1,0 +1,92 @@
+"""Start-up benchmark: process start to first window shown, the app against a bare Qt window.
+
+Run: python tests/bench/bench_startup.py [--runs N]. Prints a table; not a timed test.
+The baseline is measured in the same run: a bare PySide6 QMainWindow holding a QTabWidget with
+five QTextBrowser tabs of the same page text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each child prints the wall-clock time at which its window had been shown and painted once.
+BARE = r"""
+import time, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QTextBrowser
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+tabs = QTabWidget()
+for md in sorted(Path("content/tabs").glob("*.md")):
+    view = QTextBrowser()
+    view.setPlainText(md.read_text(encoding="utf-8"))
+    tabs.addTab(view, md.stem)
+window.setCentralWidget(tabs)
+window.resize(1100, 760)
+window.show()
+app.processEvents()
+window.repaint()
+print(time.time())
+"""
+
+APP = r"""
+import time, sys
+from reader.cli import load_content, user_dirs, build_parser
+args = build_parser().parse_args([])
+pack = load_content(args)
+from reader.ui.app import application, build_window
+app = application()
+window = build_window(pack, user_dirs(args))
+window.show()
+app.processEvents()
+window.repaint()
+print(time.time())
+heavy = [m for m in ("pymupdf", "fitz", "whoosh") if m in sys.modules]
+print(",".join(heavy))
+"""
+
+
+def run_once(code: str, home: str) -> tuple[float, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", READER_HOME=home)
+    start = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    return float(out[0]) - start, (out[1] if len(out) > 1 else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    results: dict[str, list[float]] = {"bare PySide6 window": [], "Leadership Reader": []}
+    heavy = ""
+    with tempfile.TemporaryDirectory() as home:
+        for code in (BARE, APP):  # warm the file cache once
+            run_once(code, home)
+        for _ in range(args.runs):  # interleave so both see the same machine load
+            results["bare PySide6 window"].append(run_once(BARE, home)[0])
+            elapsed, heavy = run_once(APP, home)
+            results["Leadership Reader"].append(elapsed)
+    base = statistics.median(results["bare PySide6 window"])
+    print(f"Time from process start to first window shown ({args.runs} runs each)")
+    print(f"{'program':<24}{'median ms':>11}{'p90 ms':>9}{'vs bare':>9}")
+    for name, times in results.items():
+        times.sort()
+        p90 = times[int(0.9 * (len(times) - 1))]
+        med = statistics.median(times)
+        print(f"{name:<24}{med * 1000:>11.0f}{p90 * 1000:>9.0f}{med / base:>8.2f}x")
+    print(f"heavy modules imported at start-up: {heavy or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

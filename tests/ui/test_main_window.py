@@ -1,0 +1,163 @@
+"""The main window as a clinician meets it: tabs, contents, history, text size, links."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLineEdit,
+    QMessageBox,
+    QTextBrowser,
+    QTreeWidget,
+)
+
+from reader.core.render import anchor_for
+
+
+def _visible_top_block(view) -> str | None:
+    return view.top_block_id()
+
+
+def test_guidance_then_the_four_tabs_in_page_order(window) -> None:
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == [
+        "Guidance",
+        "Shared leadership",
+        "Discussion tools",
+        "Presentation",
+        "Background",
+    ]
+    assert window.tabs.currentIndex() == 0
+    text = window.current_view().toPlainText()
+    assert text.startswith("Leadership and management for all doctors (2012)")
+    assert "The guidance came into effect on 12 March 2012" in text
+
+
+def test_each_tab_shows_its_text_and_slot_cards(window, qtbot) -> None:
+    window.actions.tab_actions[1].trigger()
+    shared = window.current_view().toPlainText()
+    assert "Student B took part in an audit" in shared
+    assert "Setting Direction" in shared
+    assert "Shared Leadership: Underpinning of the MLCF" in shared
+    assert "Not installed yet" in shared
+    window.actions.tab_actions[4].trigger()
+    background = window.current_view().toPlainText()
+    assert background.count("Not installed yet") == 2
+
+
+def test_contents_sidebar_lists_headings_and_jumps(window, qtbot) -> None:
+    window.actions.tab_actions[2].trigger()
+    assert window.contents.titles() == [
+        "Discussion tools",
+        "Tools for discussing resource constraints with patients",
+        "Useful resources for discussion",
+        "Patient decision aids",
+        "Individual funding requests",
+    ]
+    view = window.current_view()
+    view.resize(800, 300)
+    target = window.contents.findItems("Individual funding requests", Qt.MatchFlag.MatchRecursive)[
+        0
+    ]
+    assert view.verticalScrollBar().value() == 0
+    window.contents.itemActivated.emit(target, 0)
+    qtbot.waitUntil(lambda: view.verticalScrollBar().value() > 0)
+    assert _visible_top_block(view) == "discussion-tools.individual-funding-requests"
+
+
+def test_keyboard_switches_tabs_and_history_goes_back(window, qtbot) -> None:
+    qtbot.keyClick(window.current_view(), Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Presentation"
+    window.actions.next_tab.trigger()
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Background"
+    window.actions.back.trigger()
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Presentation"
+    window.actions.back.trigger()
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Guidance"
+    assert not window.actions.back.isEnabled()
+    window.actions.forward.trigger()
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Presentation"
+
+
+def test_text_size_changes_and_is_remembered(make_window, qtbot) -> None:
+    window = make_window()
+    view = window.current_view()
+    before = view.document().defaultFont().pointSize()
+    window.actions.zoom_in.trigger()
+    window.actions.zoom_in.trigger()
+    assert view.document().defaultFont().pointSize() == before + 2
+    window.actions.tab_actions[3].trigger()
+    window.close()
+    again = make_window()
+    assert again.current_view().document().defaultFont().pointSize() == before + 2
+    assert again.tabs.tabText(again.tabs.currentIndex()) == "Presentation"
+    again.actions.zoom_reset.trigger()
+    assert again.current_view().document().defaultFont().pointSize() == before
+
+
+class _Browser(QObject):
+    """Stands in for the system browser: records the addresses handed to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+def test_reference_link_asks_before_opening_the_browser(
+    window, no_modal_boxes, monkeypatch
+) -> None:
+    browser = _Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        window.views["discussion-tools"].linkRequested.emit("ref:nice")
+        kind, text = no_modal_boxes[-1]
+        assert kind == "question"
+        assert "https://www.nice.org.uk/" in text
+        assert browser.opened == []  # the answer was No
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        window.views["discussion-tools"].linkRequested.emit("ref:nice")
+        assert browser.opened == ["https://www.nice.org.uk/"]
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+
+
+def test_reference_without_address_says_so(window, no_modal_boxes) -> None:
+    window.views["discussion-tools"].linkRequested.emit("ref:npc")
+    assert no_modal_boxes[-1][0] == "information"
+    assert "No public web address" in no_modal_boxes[-1][1]
+
+
+def test_find_in_view_selects_the_match(window, qtbot) -> None:
+    window.actions.tab_actions[2].trigger()
+    window.actions.find.trigger()
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.edit, "funding request")
+    assert window.current_view().textCursor().selectedText().lower() == "funding request"
+    qtbot.keyClicks(window.find_bar.edit, "zzz")
+    assert window.find_bar.status.text() == "Not found"
+
+
+def test_every_control_has_an_accessible_name(window) -> None:
+    widgets = [
+        w
+        for kind in (QAbstractButton, QLineEdit, QTextBrowser, QTreeWidget)
+        for w in window.findChildren(kind)
+    ]
+    for widget in widgets:
+        if widget.isVisible() or isinstance(widget, QLineEdit):
+            name = widget.accessibleName() or (
+                widget.text() if isinstance(widget, QAbstractButton) else ""
+            )
+            assert name, f"{type(widget).__name__} {widget.objectName()} has no accessible name"
+
+
+def test_anchor_for_every_block_exists(window) -> None:
+    for tab in window.pack.tabs:
+        html = window.views[tab.id].toHtml()
+        for block in tab.blocks:
+            assert anchor_for(block.id) in html
