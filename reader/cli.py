@@ -71,7 +71,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def load_content(args: argparse.Namespace) -> ContentPack:
     root = Path(args.content) if getattr(args, "content", None) else bundled_content()
-    return load_pack(root)
+    return load_pack(root, cache_dir=user_dirs(args).cache)
 
 
 def user_dirs(args: argparse.Namespace) -> UserDirs:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QResizeEvent,
+    QShowEvent,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from reader.core.content import ContentPack, Tab
@@ -51,7 +58,8 @@ class ReadingView(QTextBrowser):
         self.setAccessibleDescription(f"The {tab.title} part of the guidance page")
         self.anchorClicked.connect(self._on_anchor_clicked)
         self.highlighted.connect(self._on_highlighted)
-        self.render()
+        # Typeset on first show: at start-up only the visible tab costs anything.
+        self._stale = True
 
     # -- public API ------------------------------------------------------------------------
     def set_text_size(self, points: int) -> None:
@@ -69,8 +77,7 @@ class ReadingView(QTextBrowser):
     def scroll_to_block(self, block_id: str, terms: list[str] | None = None) -> None:
         """Bring a block to the top of the view, marking ``terms`` in it if given."""
         self._highlight = {block_id: list(terms)} if terms else {}
-        if terms:
-            self.render()
+        self.render(force=True)
         self.scrollToAnchor(anchor_for(block_id))
 
     def clear_highlight(self) -> None:
@@ -79,6 +86,8 @@ class ReadingView(QTextBrowser):
             self.render(keep_position=True)
 
     def find_text(self, text: str, backward: bool = False) -> bool:
+        if self._stale:
+            self.render(force=True)
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         if self.find(text, flags):
             return True
@@ -103,7 +112,17 @@ class ReadingView(QTextBrowser):
         return None
 
     # -- rendering -------------------------------------------------------------------------
-    def render(self, keep_position: bool = False) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.render(force=True)
+        super().showEvent(event)
+
+    def render(self, keep_position: bool = False, force: bool = False) -> None:
+        """Typeset the tab now if it is on screen (or ``force``), else on its next show."""
+        if not (force or self.isVisible()):
+            self._stale = True
+            return
+        self._stale = False
         position = self.verticalScrollBar().value() if keep_position else 0
         theme = self._theme
         document = self.document()

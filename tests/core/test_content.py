@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.content import ContentError, load_pack
+from reader.core.pack_parser import parse_pack
 from tests.conftest import ROOT
 
 # The page as it was captured; kept in the repository's shared folder, beside the project.
@@ -167,3 +168,38 @@ def test_a_new_edition_pack_loads_from_another_folder(pack_copy: Path) -> None:
     source.write_text(source.read_text(encoding="utf-8") + "\nA new paragraph.\n", "utf-8")
     pack = load_pack(pack_copy)
     assert pack.tab("background").blocks[-1].text == "A new paragraph."
+
+
+def test_cached_pack_equals_parsed_pack_and_follows_edits(pack_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    parsed = parse_pack(pack_copy)
+    first = load_pack(pack_copy, cache_dir=cache)  # parses and writes the cache
+    assert (cache / "content-pack.json").is_file()
+    second = load_pack(pack_copy, cache_dir=cache)  # from the cache
+    assert second == parsed == first
+    source = pack_copy / "tabs" / "presentation.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    assert load_pack(pack_copy, cache_dir=cache).tab("presentation").blocks[-1].text == "Edited."
+
+
+def test_damaged_cache_is_ignored(pack_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_pack(pack_copy, cache_dir=cache)
+    (cache / "content-pack.json").write_text("{garbage", encoding="utf-8")
+    assert load_pack(pack_copy, cache_dir=cache) == parse_pack(pack_copy)
+
+
+def test_cached_load_skips_the_markdown_parser(content_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from reader.core.content import load_pack\n"
+        f"load_pack(Path({str(content_dir)!r}), cache_dir=Path({str(tmp_path)!r}))\n"
+        "print('markdown_it' in sys.modules)"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["True", "False"], runs[-1].stderr

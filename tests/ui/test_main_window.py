@@ -157,7 +157,8 @@ def test_every_control_has_an_accessible_name(window) -> None:
 
 
 def test_anchor_for_every_block_exists(window) -> None:
-    for tab in window.pack.tabs:
+    for index, tab in enumerate(window.pack.tabs):
+        window.actions.tab_actions[index].trigger()
         html = window.views[tab.id].toHtml()
         for block in tab.blocks:
             assert anchor_for(block.id) in html
