@@ -68,7 +68,13 @@ class UserDirs:
 
     @property
     def documents(self) -> Path:
+        """The drop folder that a user or hospital IT fills; never written by the app."""
         return self.data / "documents"
+
+    @property
+    def library(self) -> Path:
+        """The app's own copies of added documents, and their record."""
+        return self.data / "library"
 
     @property
     def index_dir(self) -> Path:

@@ -1,0 +1,236 @@
+"""The airlock: open an untrusted file in a child process before the app touches it.
+
+MuPDF is C code; a hostile or merely broken PDF can crash it, and a crash in the app's own
+process would take the reader (and unsaved notes) down with it. So a file from outside is first
+inspected, and its text extracted, in a short-lived child process running this module. The child
+answers with one JSON object on stdout; if it dies, hangs or answers garbage, the parent raises
+:class:`DocumentError` with one plain sentence and carries on.
+
+Run by hand: ``python -m reader.core.safeopen FILE`` prints what :func:`inspect_file` finds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from reader.core.content import Block, Link
+from reader.core.pdfdoc import (
+    DocumentError,
+    PasswordRequired,
+    extract_blocks,
+    inspect_pdf,
+    open_pdf,
+)
+from reader.core.slides import extract_slide_blocks, inspect_deck
+
+CHILD_FLAG = "--safeopen-child"  # argv marker a frozen app's entry point hands to child_main
+CRASH_ENV = "READER_SAFEOPEN_TEST_CRASH"  # tests only: "1" aborts the child, "hang" stalls it
+CHILD_MEMORY_LIMIT = 3 * 1024**3  # address space for the child on Linux; a bomb hits this
+
+
+def _kind(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        head = b""
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK") or path.suffix.lower() == ".pptx":
+        return "pptx"
+    return "pdf"  # open_pdf gives the clearest message for anything else
+
+
+def inspect_file(path: Path | str, password: str | None = None) -> dict:
+    """In this process: :func:`inspect_pdf` or :func:`inspect_deck`, by what the file holds."""
+    path = Path(path)
+    if _kind(path) == "pptx":
+        return inspect_deck(path)
+    return inspect_pdf(path, password)
+
+
+def extract_file(
+    path: Path | str, document_id: str, tab_id: str, password: str | None = None
+) -> list[Block]:
+    """In this process: the blocks of a PDF or a deck."""
+    path = Path(path)
+    if _kind(path) == "pptx":
+        return extract_slide_blocks(path, document_id, tab_id)
+    doc = open_pdf(path, password)
+    try:
+        return extract_blocks(doc, document_id, tab_id)
+    finally:
+        doc.close()
+
+
+def block_to_dict(block: Block) -> dict:
+    """Every field of a block, as JSON-ready data."""
+    data = asdict(block)
+    data["bbox"] = list(block.bbox) if block.bbox is not None else None
+    return data
+
+
+def block_from_dict(data: dict) -> Block:
+    data = dict(data)
+    data["links"] = tuple(Link(**link) for link in data.get("links", ()))
+    if data.get("bbox") is not None:
+        data["bbox"] = tuple(data["bbox"])
+    return Block(**data)
+
+
+# --------------------------------------------------------------------------- the parent
+
+
+def _command() -> tuple[list[str], dict[str, str]]:
+    env = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        # A frozen app has no "-m": its executable is the app. Keep it simple: the entry point
+        # (reader.cli.main) must call child_main() first when argv[1] is CHILD_FLAG.
+        return [sys.executable, CHILD_FLAG], env
+    # Make the package importable in the child even when the app runs from a source tree
+    # that is not installed (tests, `python -m reader` from the checkout).
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return [sys.executable, "-m", "reader.core.safeopen", CHILD_FLAG], env
+
+
+def _run_child(request: dict, path: Path, timeout: float) -> object:
+    name = path.name
+    stopped = f"{name} could not be opened: the PDF library stopped while reading it."
+    command, env = _command()
+    try:
+        done = subprocess.run(
+            command,
+            input=json.dumps(request).encode(),  # the password travels here, not in argv
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise DocumentError(stopped) from None  # subprocess.run has killed the child
+    except OSError as exc:
+        raise DocumentError(f"{name} could not be checked ({exc.strerror or exc}).") from None
+    try:
+        answer = json.loads(done.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DocumentError(stopped) from None
+    if not isinstance(answer, dict) or done.returncode not in (0, 1):
+        raise DocumentError(stopped)
+    if answer.get("ok") is True and "result" in answer:
+        return answer["result"]
+    message = str(answer.get("error") or stopped)
+    if answer.get("password"):
+        raise PasswordRequired(message)
+    raise DocumentError(message)
+
+
+def probe_file(path: Path | str, timeout: float = 20.0, password: str | None = None) -> dict:
+    """:func:`inspect_file` in a child process; raises :class:`DocumentError` if it fails."""
+    path = Path(path).resolve()
+    result = _run_child({"op": "inspect", "path": str(path), "password": password}, path, timeout)
+    if not isinstance(result, dict):
+        raise DocumentError(
+            f"{path.name} could not be opened: the PDF library stopped while reading it."
+        )
+    return result
+
+
+def extract_in_subprocess(
+    path: Path | str,
+    document_id: str,
+    tab_id: str,
+    timeout: float = 120.0,
+    password: str | None = None,
+) -> list[Block]:
+    """:func:`extract_file` in a child process; the blocks come back through JSON."""
+    path = Path(path).resolve()
+    request = {
+        "op": "extract",
+        "path": str(path),
+        "document_id": document_id,
+        "tab_id": tab_id,
+        "password": password,
+    }
+    result = _run_child(request, path, timeout)
+    try:
+        return [block_from_dict(item) for item in result]
+    except (TypeError, KeyError, ValueError):
+        raise DocumentError(
+            f"{path.name} could not be opened: the PDF library stopped while reading it."
+        ) from None
+
+
+# --------------------------------------------------------------------------- the child
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = (
+            CHILD_MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(hard, CHILD_MEMORY_LIMIT)
+        )
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not on Linux/macOS, or not allowed: the timeout still bounds the child
+
+
+def _answer(request: dict) -> dict:
+    hook = os.environ.get(CRASH_ENV)
+    if hook == "1":
+        os.abort()  # stands in for MuPDF dying on a hostile file
+    if hook == "hang":
+        import time
+
+        time.sleep(3600)
+    path = Path(request["path"])
+    password = request.get("password")
+    if request.get("op") == "extract":
+        blocks = extract_file(path, request["document_id"], request["tab_id"], password)
+        return {"ok": True, "result": [block_to_dict(b) for b in blocks]}
+    return {"ok": True, "result": inspect_file(path, password)}
+
+
+def child_main(argv: list[str] | None = None) -> int:
+    """Entry point of the child: a JSON request on stdin (with CHILD_FLAG), or a FILE argument."""
+    argv = sys.argv[1:] if argv is None else argv
+    _limit_memory()
+    if argv and argv[0] == CHILD_FLAG:
+        try:
+            request = json.loads(sys.stdin.read())
+        except json.JSONDecodeError:
+            request = {}
+    elif argv:
+        request = {"op": "inspect", "path": argv[0]}
+    else:
+        print("usage: python -m reader.core.safeopen FILE", file=sys.stderr)
+        return 2
+    try:
+        answer = _answer(request)
+        code = 0
+    except PasswordRequired as exc:
+        answer, code = {"ok": False, "error": str(exc), "password": True}, 1
+    except DocumentError as exc:
+        answer, code = {"ok": False, "error": str(exc)}, 1
+    except MemoryError:
+        name = Path(str(request.get("path", "The file"))).name
+        answer, code = {"ok": False, "error": f"{name} needs more memory than allowed to read."}, 1
+    except Exception:
+        name = Path(str(request.get("path", "The file"))).name
+        answer = {"ok": False, "error": f"{name} could not be read because of an internal error."}
+        code = 1
+    sys.stdout.write(json.dumps(answer))
+    sys.stdout.flush()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(child_main())

@@ -1,0 +1,127 @@
+"""Adding, recognising, replacing and removing the GMC's documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.core.library import Library, LibraryError, guess_slot
+from reader.core.pdfdoc import DocumentError
+from reader.core.safeopen import probe_file
+from tests.factories import make_deck, make_guidance_pdf, make_not_a_pdf
+
+
+@pytest.fixture
+def library(tmp_path: Path, pack) -> Library:
+    return Library(tmp_path / "library", tmp_path / "drop", pack, probe_file)
+
+
+@pytest.fixture
+def guidance_pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "incoming" / "Leadership_and_management_for_all_doctors.pdf"
+    path.parent.mkdir()
+    make_guidance_pdf(path, pages=4, paragraphs=8)
+    return path
+
+
+def test_add_copies_the_file_and_fills_the_guessed_slot(library, guidance_pdf) -> None:
+    before = guidance_pdf.read_bytes()
+    result = library.add(guidance_pdf)
+    assert result.status == "added"
+    assert result.document.slot == "guidance-pdf"
+    assert result.document.pages == 4
+    copy = library.path_of(result.document)
+    assert copy.parent == library.folder
+    assert copy.read_bytes() == before
+    assert guidance_pdf.read_bytes() == before  # the original is untouched
+    assert library.for_slot("guidance-pdf") == result.document
+
+
+def test_the_record_survives_a_restart(library, guidance_pdf, pack, tmp_path) -> None:
+    library.add(guidance_pdf)
+    again = Library(library.folder, library.drop_folder, pack, probe_file)
+    assert [d.slot for d in again.current()] == ["guidance-pdf"]
+
+
+def test_the_same_file_twice_is_recognised(library, guidance_pdf, tmp_path) -> None:
+    library.add(guidance_pdf)
+    renamed = tmp_path / "copy-of-it.pdf"
+    renamed.write_bytes(guidance_pdf.read_bytes())
+    result = library.add(renamed)
+    assert result.status == "already-present"
+    assert len(library.documents) == 1
+
+
+def test_a_newer_file_in_a_filled_slot_is_a_new_edition(library, guidance_pdf, tmp_path) -> None:
+    first = library.add(guidance_pdf).document
+    newer = tmp_path / "guidance-2026.pdf"
+    make_guidance_pdf(newer, pages=5, paragraphs=10)
+    result = library.add(newer, slot_id="guidance-pdf")
+    assert result.status == "new-edition"
+    assert result.document.edition == 2
+    assert library.for_slot("guidance-pdf").sha256 == result.document.sha256
+    old = library.earlier_editions("guidance-pdf")
+    assert [d.sha256 for d in old] == [first.sha256]
+    assert library.path_of(old[0]).is_file()  # kept, so notes can be carried over
+
+
+def test_remove_brings_back_the_earlier_edition(library, guidance_pdf, tmp_path) -> None:
+    library.add(guidance_pdf)
+    newer = tmp_path / "guidance-2026.pdf"
+    make_guidance_pdf(newer, pages=5, paragraphs=10)
+    library.add(newer, slot_id="guidance-pdf")
+    library.remove("guidance-pdf")
+    assert library.for_slot("guidance-pdf").edition == 1
+
+
+def test_a_deck_goes_to_the_presentation_slot(library, tmp_path) -> None:
+    deck = make_deck(tmp_path / "slides.pptx", slides=3)
+    assert library.add(deck).document.slot == "presentation"
+
+
+def test_bad_files_are_refused_with_one_sentence(library, tmp_path) -> None:
+    with pytest.raises(DocumentError):
+        library.add(make_not_a_pdf(tmp_path / "fake.pdf"))
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(LibraryError, match="not a PDF or a PowerPoint"):
+        library.add(text)
+    with pytest.raises(LibraryError, match="does not exist"):
+        library.add(tmp_path / "missing.pdf")
+    assert library.documents == []
+
+
+def test_drop_folder_is_scanned_and_bad_files_reported(library, guidance_pdf, tmp_path) -> None:
+    library.drop_folder.mkdir()
+    (library.drop_folder / guidance_pdf.name).write_bytes(guidance_pdf.read_bytes())
+    make_not_a_pdf(library.drop_folder / "broken.pdf")
+    results = library.scan_drop_folder()
+    added = [r for r in results if not isinstance(r, str)]
+    problems = [r for r in results if isinstance(r, str)]
+    assert [r.document.slot for r in added] == ["guidance-pdf"]
+    assert problems
+    assert problems[0].startswith("broken.pdf: ")
+    assert library.scan_drop_folder() == [problems[0]]  # nothing new the second time
+
+
+def test_damaged_record_is_set_aside(library, guidance_pdf, pack) -> None:
+    library.add(guidance_pdf)
+    (library.folder / "library.json").write_text("{broken", encoding="utf-8")
+    again = Library(library.folder, library.drop_folder, pack, probe_file)
+    assert again.documents == []
+    assert "damaged" in again.problem
+    assert (library.folder / "library.json.bad").is_file()
+
+
+def test_guess_slot_uses_title_and_name(pack) -> None:
+    assert guess_slot(pack, "pdf", "Audit of the consultation", "x.pdf").id == "consultation-audit"
+    assert guess_slot(pack, "pdf", "", "development_report.pdf").id == "development-report"
+    assert guess_slot(pack, "pdf", "", "scan0001.pdf") is None
+
+
+def test_record_is_plain_json(library, guidance_pdf) -> None:
+    library.add(guidance_pdf)
+    data = json.loads((library.folder / "library.json").read_text(encoding="utf-8"))
+    assert data["documents"][0]["slot"] == "guidance-pdf"

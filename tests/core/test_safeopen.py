@@ -1,0 +1,121 @@
+"""reader.core.safeopen: files are inspected in a child process that may die without harm."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.core.content import Block, Link
+from reader.core.pdfdoc import DocumentError, PasswordRequired, extract_blocks, open_pdf
+from reader.core.safeopen import (
+    CRASH_ENV,
+    block_from_dict,
+    block_to_dict,
+    extract_in_subprocess,
+    inspect_file,
+    probe_file,
+)
+from reader.core.slides import extract_slide_blocks
+from tests import factories as f
+
+STOPPED = "could not be opened: the PDF library stopped while reading it."
+
+
+@pytest.fixture(scope="module")
+def guidance(tmp_path_factory) -> Path:
+    return f.make_guidance_pdf(tmp_path_factory.mktemp("s") / "guidance.pdf", 12, 20).path
+
+
+def test_probe_matches_inspection_in_process(guidance):
+    assert probe_file(guidance) == inspect_file(guidance)
+    info = probe_file(guidance)
+    assert info["kind"] == "pdf"
+    assert info["paragraphs"]["count"] == 20
+
+
+def test_probe_deck(tmp_path):
+    deck = f.make_deck(tmp_path / "d.pptx", slides=3)
+    info = probe_file(deck)
+    assert (info["kind"], info["slides"]) == ("pptx", 3)
+
+
+def test_probe_passes_on_plain_errors(tmp_path):
+    with pytest.raises(DocumentError) as caught:
+        probe_file(f.make_not_a_pdf(tmp_path / "text.pdf"))
+    assert str(caught.value) == "text.pdf is not a PDF file."
+    with pytest.raises(DocumentError, match="far more data"):
+        probe_file(f.make_zip_bomb_deck(tmp_path / "bomb.pptx"))
+
+
+def test_probe_encrypted(tmp_path):
+    path = f.make_encrypted_pdf(tmp_path / "locked.pdf", user_pw="pw")
+    with pytest.raises(PasswordRequired):
+        probe_file(path)
+    with pytest.raises(PasswordRequired, match="not correct"):
+        probe_file(path, password="nope")
+    assert probe_file(path, password="pw")["pages"] == 1
+
+
+def test_child_crash_is_a_document_error(guidance, monkeypatch):
+    monkeypatch.setenv(CRASH_ENV, "1")
+    with pytest.raises(DocumentError) as caught:
+        probe_file(guidance)
+    assert str(caught.value) == f"guidance.pdf {STOPPED}"
+    with pytest.raises(DocumentError, match="stopped while reading"):
+        extract_in_subprocess(guidance, "g", "t")
+    monkeypatch.delenv(CRASH_ENV)
+    assert probe_file(guidance)["kind"] == "pdf"  # and this process carries on
+
+
+def test_child_hang_times_out(guidance, monkeypatch):
+    monkeypatch.setenv(CRASH_ENV, "hang")
+    started = time.monotonic()
+    with pytest.raises(DocumentError, match="stopped while reading"):
+        probe_file(guidance, timeout=1.5)
+    assert time.monotonic() - started < 10
+
+
+def test_extract_in_subprocess_round_trips_blocks(guidance, tmp_path):
+    doc = open_pdf(guidance)
+    try:
+        expected = extract_blocks(doc, "g", "t")
+    finally:
+        doc.close()
+    assert extract_in_subprocess(guidance, "g", "t") == expected
+    deck = f.make_deck(tmp_path / "d.pptx", slides=2)
+    assert extract_in_subprocess(deck, "d", "t") == extract_slide_blocks(deck, "d", "t")
+
+
+def test_block_json_round_trip():
+    block = Block(
+        "d.para-1",
+        "d",
+        "t",
+        "s",
+        "S",
+        "pdf-paragraph",
+        "text",
+        paragraph="1",
+        links=(Link(0, 4, "para:2"),),
+        page=3,
+        bbox=(1.5, 2.0, 3.25, 4.0),
+    )
+    assert block_from_dict(json.loads(json.dumps(block_to_dict(block)))) == block
+
+
+def test_module_runs_by_hand(guidance):
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "reader.core.safeopen", str(guidance)],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    )
+    answer = json.loads(done.stdout)
+    assert answer["ok"] is True
+    assert answer["result"]["pages"] == 12
