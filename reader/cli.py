@@ -59,6 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--tab", metavar="ID", help="the tab to show")
     shot.add_argument("--size", metavar="WxH", default="1100x760", help="window size in pixels")
     shot.add_argument("--out", metavar="FILE.png", required=True, type=Path)
+
+    inspect = commands.add_parser(
+        "inspect", parents=[common], help="say what the app makes of a PDF or deck"
+    )
+    inspect.add_argument("file", type=Path)
+    inspect.add_argument("--json", action="store_true", help="print JSON")
+
+    search = commands.add_parser("search", parents=[common], help="search everything offline")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--limit", type=int, default=10, metavar="N")
+    search.add_argument("--source", choices=("tabs", "documents", "notes"))
+
+    index = commands.add_parser("index", parents=[common], help="check or build the search index")
+    index.add_argument("--rebuild", action="store_true", help="build it from scratch")
+
+    add = commands.add_parser("add", parents=[common], help="add a document to your library")
+    add.add_argument("file", type=Path)
+    add.add_argument("--slot", metavar="ID", help="the document slot it fills")
     return parser
 
 
@@ -108,15 +127,128 @@ def cmd_gui(args: argparse.Namespace) -> int:
     pack = load_content(args)
     from reader.ui.app import run_gui
 
-    return run_gui(pack, user_dirs(args))
+    return run_gui(pack, user_dirs(args), open_file=getattr(args, "open_file", None))
 
 
-COMMANDS = {"blocks": cmd_blocks, "screenshot": cmd_screenshot}
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from reader.core.pdfdoc import DocumentError
+    from reader.core.safeopen import probe_file
+
+    try:
+        info = probe_file(args.file)
+    except DocumentError as exc:
+        if args.json:
+            print(json.dumps({"error": str(exc)}))
+            return 2
+        raise UsageError(str(exc)) from None
+    report = {
+        key: info.get(key)
+        for key in ("kind", "pages", "slides", "title", "outline", "paragraphs")
+        if key in info
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"{args.file.name}: {report.get('kind', '?').upper()}, title “{report.get('title') or ''}”"
+    )
+    if "pages" in report:
+        print(f"pages: {report['pages']}, outline entries: {report.get('outline', 0)}")
+        paragraphs = report.get("paragraphs") or {}
+        if paragraphs.get("count"):
+            gaps = ", ".join(str(g) for g in paragraphs.get("gaps", [])) or "none"
+            print(
+                f"numbered paragraphs: {paragraphs['count']} "
+                f"({paragraphs['first']}–{paragraphs['last']}), missing: {gaps}"
+            )
+        else:
+            print("numbered paragraphs: none found (text is read page by page)")
+    else:
+        print(f"slides: {report.get('slides')}")
+    return 0
+
+
+def open_services(args: argparse.Namespace):
+    from reader.core.services import Services
+
+    return Services.open(load_content(args), user_dirs(args))
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from reader.core.library import LibraryError
+    from reader.core.pdfdoc import DocumentError
+
+    services = open_services(args)
+    try:
+        result = services.library.add(args.file, slot_id=args.slot)
+    except (LibraryError, DocumentError) as exc:
+        raise UsageError(str(exc)) from None
+    print(result.message)
+    services.ensure_index()
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be 1 or more.")
+    services = open_services(args)
+    status = services.ensure_index()
+    if status and not args.json:
+        print(status, file=sys.stderr)
+    result = services.index.search(args.query, limit=args.limit, source=args.source)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    if result.hint:
+        print(result.hint)
+    if result.paragraph_ref:
+        print(f"Paragraph {result.paragraph_ref}: go there with Ctrl+G in the app.")
+    for hit in result.hits:
+        where = " › ".join(p for p in (hit.title, hit.section) if p)
+        number = f" ¶{hit.paragraph}" if hit.paragraph else ""
+        print(f"{where}{number}  [{hit.id}]\n    {hit.snippet_text}")
+    if not result.hits:
+        print("No results.")
+    if result.suggestion:
+        print(f"Did you mean: {result.suggestion}?")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    if args.rebuild:
+        items, titles = services.searchable()
+        services.index.rebuild(items, titles)
+        print(f"The search index was rebuilt: {len(items)} blocks.")
+    else:
+        status = services.ensure_index()
+        print(status or "The search index is up to date.")
+    return 0
+
+
+COMMANDS = {
+    "blocks": cmd_blocks,
+    "screenshot": cmd_screenshot,
+    "inspect": cmd_inspect,
+    "add": cmd_add,
+    "search": cmd_search,
+    "index": cmd_index,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--safeopen-child"]:
+        # A frozen app re-runs itself to open untrusted files in a separate process.
+        from reader.core.safeopen import child_main
+
+        return child_main(argv)
     parser = build_parser()
+    open_file = _file_argument(argv)
+    if open_file is not None:
+        argv = [a for a in argv if a != open_file]
     args = parser.parse_args(argv)
+    args.open_file = Path(open_file) if open_file else None
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())
     handler = COMMANDS.get(args.command or "", cmd_gui)
@@ -135,6 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last guard: one sentence for the user, details in the log
         log = _log_traceback()
         return _fail(f"an unexpected error stopped the command ({exc}); details are in {log}.")
+
+
+def _file_argument(argv: list[str]) -> str | None:
+    """`reader FILE.pdf` opens the app with that file: the system's handler for PDFs and decks."""
+    positional = [a for a in argv if not a.startswith("-")]
+    if not positional or positional[0] in COMMANDS:
+        return None
+    candidate = positional[0]
+    if Path(candidate).suffix.lower() in (".pdf", ".pptx") or Path(candidate).is_file():
+        return candidate
+    return None
 
 
 def _log_traceback() -> Path:

@@ -24,12 +24,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from reader.core.atomic import write_text_atomic
-from reader.core.content import ContentPack, Slot
+from reader.core.content import Block, ContentPack, Slot
 
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
 MAX_FILE_BYTES = 512 * 1024 * 1024  # refuse absurd files before copying them
 
 Probe = Callable[[Path], dict]
+Extract = Callable[[Path, str, str], list[Block]]
 
 
 class LibraryError(Exception):
@@ -100,11 +101,19 @@ def guess_slot(pack: ContentPack, kind: str, title: str, file_name: str) -> Slot
 class Library:
     """The added documents of one user; every path comes in as an argument."""
 
-    def __init__(self, folder: Path, drop_folder: Path, pack: ContentPack, probe: Probe) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        drop_folder: Path,
+        pack: ContentPack,
+        probe: Probe,
+        extract: Extract | None = None,
+    ) -> None:
         self.folder = Path(folder)
         self.drop_folder = Path(drop_folder)
         self.pack = pack
         self._probe = probe
+        self._extract = extract
         self._record = self.folder / "library.json"
         self.problem: str | None = None
         self.documents: list[Document] = self._load()
@@ -127,6 +136,28 @@ class Library:
 
     def path_of(self, doc: Document) -> Path:
         return self.folder / doc.file
+
+    def blocks_of(self, doc: Document) -> list[Block]:
+        """The document's text blocks, as extracted when it was added (empty if unavailable)."""
+        from reader.core.safeopen import block_from_dict
+
+        try:
+            data = json.loads(self._blocks_file(doc).read_text(encoding="utf-8"))
+            return [block_from_dict(entry) for entry in data]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+
+    def searchable(self) -> tuple[list[Block], dict[str, str]]:
+        """Blocks of every current document, and each document's display title."""
+        blocks: list[Block] = []
+        titles: dict[str, str] = {}
+        for doc in self.current():
+            blocks.extend(self.blocks_of(doc))
+            titles[doc.id] = self.pack.slot(doc.slot).title if doc.slot else doc.title
+        return blocks, titles
+
+    def _blocks_file(self, doc: Document) -> Path:
+        return self.folder / (doc.file + ".blocks.json")
 
     def earlier_editions(self, slot_id: str) -> list[Document]:
         return [d for d in self.documents if d.slot == slot_id and not d.current]
@@ -203,6 +234,7 @@ class Library:
         )
         documents.append(doc)
         try:
+            self._store_blocks(doc, target)
             self._save(documents)
         except OSError as exc:
             with contextlib.suppress(OSError):
@@ -237,6 +269,8 @@ class Library:
         self.documents = documents
         with contextlib.suppress(OSError):
             self.path_of(doc).unlink()
+        with contextlib.suppress(OSError):
+            self._blocks_file(doc).unlink()
         return doc
 
     def scan_drop_folder(self) -> list[AddResult | str]:
@@ -287,6 +321,17 @@ class Library:
                 self._record.replace(self._record.with_name("library.json.bad"))
             return []
         return [d for d in docs if (self.folder / d.file).is_file()]
+
+    def _store_blocks(self, doc: Document, path: Path) -> None:
+        if self._extract is None:
+            return
+        from reader.core.safeopen import block_to_dict
+
+        tab = self.pack.slot(doc.slot).tab if doc.slot else self.pack.tabs[0].id
+        blocks = self._extract(path, doc.id, tab)
+        write_text_atomic(
+            self._blocks_file(doc), json.dumps([block_to_dict(b) for b in blocks]) + "\n"
+        )
 
     def _save(self, documents: list[Document]) -> None:
         payload = {"schema_version": 1, "documents": [asdict(d) for d in documents]}

@@ -1,0 +1,63 @@
+"""The app's services in one place: the content pack, the user's folders, the document
+library and the search index. The window and the command line are both handed one of these.
+
+Heavy parts (PyMuPDF, Whoosh) are imported on first use, not here, to keep start-up quick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.core.content import Block, ContentPack
+from reader.core.library import Library
+from reader.paths import UserDirs
+
+
+def probe(path: Path) -> dict:
+    """Inspect an untrusted file in a child process (see reader.core.safeopen)."""
+    from reader.core.safeopen import probe_file
+
+    return probe_file(path)
+
+
+def extract(path: Path, document_id: str, tab_id: str) -> list[Block]:
+    """Extract a file's blocks in a child process, so a crash cannot take the app down."""
+    from reader.core.safeopen import extract_in_subprocess
+
+    return extract_in_subprocess(path, document_id, tab_id)
+
+
+@dataclass
+class Services:
+    pack: ContentPack
+    dirs: UserDirs
+    library: Library
+    _index: object | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, pack: ContentPack, dirs: UserDirs) -> Services:
+        library = Library(dirs.library, dirs.documents, pack, probe, extract)
+        return cls(pack, dirs, library)
+
+    @property
+    def index(self):  # -> reader.core.search.SearchIndex, imported on first use
+        if self._index is None:
+            from reader.core.search import SearchIndex
+
+            self._index = SearchIndex(self.dirs.index_dir, self.pack.synonyms)
+        return self._index
+
+    def searchable(self) -> tuple[list[tuple[Block, str]], dict[str, str]]:
+        """Every block the search covers, with its source, and display titles by document."""
+        titles = {tab.id: tab.title for tab in self.pack.tabs}
+        items: list[tuple[Block, str]] = [(b, "tabs") for b in self.pack.blocks()]
+        doc_blocks, doc_titles = self.library.searchable()
+        items.extend((b, "documents") for b in doc_blocks)
+        titles.update(doc_titles)
+        return items, titles
+
+    def ensure_index(self, progress=None) -> str | None:
+        """Open or (re)build the index to match the content and documents; say what was done."""
+        items, titles = self.searchable()
+        return self.index.ensure(items, titles, progress)

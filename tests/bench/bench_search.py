@@ -1,0 +1,273 @@
+"""Benchmark of the search index against SQLite FTS5 on the same blocks, as a printed table.
+
+Run ``python tests/bench/bench_search.py``. Three libraries: (1) the bundled pack; (2) the pack
+plus 90 numbered guidance-like paragraphs over 44 pages (synthetic filler about leadership
+topics, not GMC text); (3) library 2 replicated 20 times with varied ids and words. Queries are
+typed as a user types them: every prefix of each query is searched, snippets included.
+
+This is a script, not a timed test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from reader.core.content import Block, load_pack  # noqa: E402
+from reader.core.search import SearchIndex  # noqa: E402
+
+QUERIES = [
+    "funding request",
+    "individual funding request",
+    "raising concerns",
+    "para 85",
+    "paragraph 12",
+    "85(a)",
+    "shared leadership",
+    "patient decision aids",
+    "resource allocation",
+    '"open and honest"',
+    "teaching and training",
+    "managing resources",
+    "employment issues",
+    "leadership development",
+    "medical leadership competency framework",
+    "NICE",
+    "patient safety",
+    "clinical governance",
+    "team working",
+    "whistleblowing",
+    "IFR",
+    "A&E waiting times",
+    "continuing professional development",
+    "audit",
+    "complaints procedure",
+    "organizational culture",
+    "prioritizing treatment",
+    "doctors in training",
+    "conflict of interest",
+    "appraisal revalidation",
+    "leadreship",
+]
+
+GOALS = {"2": 16.0, "3": 50.0}  # p95 milliseconds
+BUILD_GOAL_S = 1.0  # first build of library 2
+
+# Filler vocabulary on leadership topics, assembled at random: readable enough to rank, and
+# none of it is the guidance's own prose.
+SUBJECTS = [
+    "Every doctor", "Doctors in training", "Consultants", "Clinical leaders", "Medical managers",
+    "Educational supervisors", "Doctors with management roles", "Team members",
+]  # fmt: skip
+VERBS = [
+    "should review", "must take part in", "are expected to support", "should contribute to",
+    "must be open about", "need to plan", "should help to improve", "are responsible for",
+]  # fmt: skip
+OBJECTS = [
+    "the allocation of resources", "systems for raising concerns", "audit of clinical care",
+    "appraisal and revalidation", "teaching and training of colleagues", "patient safety reviews",
+    "the management of complaints", "team working across services", "conflicts of interest",
+    "continuing professional development", "the use of funding for treatment",
+    "recruitment and employment decisions", "the culture of the organisation",
+    "clinical governance arrangements", "priority setting within budgets",
+    "feedback from patients and carers", "information systems and records",
+]  # fmt: skip
+CONTEXTS = [
+    "when services change", "within their team", "across the organisation", "in every setting",
+    "where resources are limited", "as part of their role", "when patients could be harmed",
+    "in discussion with colleagues", "so that care is fair", "when budgets are set",
+]  # fmt: skip
+VARIANTS = {
+    "review": ["examine", "assess", "check"],
+    "support": ["back", "encourage", "help"],
+    "colleagues": ["peers", "co-workers", "staff"],
+    "organisation": ["trust", "board", "practice"],
+    "improve": ["strengthen", "develop", "refine"],
+    "patients": ["service users", "people in their care", "families"],
+}
+
+
+def sentence(rng: random.Random) -> str:
+    return (
+        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(CONTEXTS)}."
+    )
+
+
+def synthetic_paragraphs(rng: random.Random, copy: int = 0) -> list[Block]:
+    """90 numbered paragraphs (some with sub-items) spread over 44 pages."""
+    blocks = []
+    document = "guidance-pdf" if copy == 0 else f"guidance-pdf-{copy}"
+    numbers = [str(n) for n in range(1, 81)] + [f"85({c})" for c in "abcde"]
+    numbers += ["85", "86", "87", "88", "89"]
+    for i, number in enumerate(numbers):
+        text = " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
+        blocks.append(
+            Block(
+                id=f"{document}.para-{number}",
+                document=document,
+                tab="guidance",
+                section=f"part-{i // 15 + 1}",
+                section_title=f"Part {i // 15 + 1}: {rng.choice(OBJECTS)}",
+                kind="pdf-paragraph",
+                text=text,
+                paragraph=number,
+                page=i * 44 // len(numbers) + 1,
+            )
+        )
+    return blocks
+
+
+def vary(text: str, rng: random.Random) -> str:
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        options = VARIANTS.get(word.lower())
+        return rng.choice([word, *options]) if options else word
+
+    return re.sub(r"[A-Za-z]+", swap, text)
+
+
+def libraries() -> dict[str, list[Block]]:
+    pack = load_pack(ROOT / "content")
+    rng = random.Random(2012)
+    first = pack.blocks()
+    second = first + synthetic_paragraphs(rng)
+    third = list(second)
+    for copy in range(1, 20):
+        third += [
+            Block(
+                id=f"copy{copy}.{b.id}",
+                document=f"{b.document}-copy{copy}",
+                tab=b.tab,
+                section=b.section,
+                section_title=b.section_title,
+                kind=b.kind,
+                text=vary(b.text, rng),
+                paragraph=b.paragraph,
+                page=b.page,
+            )
+            for b in second
+        ]
+    return {"1": first, "2": second, "3": third}
+
+
+def typed_queries() -> list[str]:
+    """Every prefix of every query, as the search box sees them while typing."""
+    return [q[:i] for q in QUERIES for i in range(1, len(q) + 1)]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def bench_whoosh(blocks: list[Block], folder: Path, titles: dict[str, str], synonyms):
+    index = SearchIndex(folder, synonyms)
+    start = time.perf_counter()
+    index.ensure(blocks, titles)
+    build = time.perf_counter() - start
+    index.search("warm up")
+    times = []
+    for query in typed_queries():
+        start = time.perf_counter()
+        result = index.search(query, limit=20)
+        for hit in result.hits:
+            hit.snippet_html  # noqa: B018 - the UI renders every snippet it gets
+        times.append((time.perf_counter() - start) * 1000)
+    index.close()
+    return build, times
+
+
+_FTS_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str) -> str | None:
+    words = _FTS_WORD.findall(text)
+    if not words:
+        return None
+    parts = [f'"{w}"' for w in words]
+    if not text[-1].isspace():
+        parts[-1] += "*"  # as-you-type, like the Whoosh index
+    return " AND ".join(parts)
+
+
+def bench_fts(blocks: list[Block], folder: Path):
+    db = sqlite3.connect(folder / "fts.sqlite3")
+    start = time.perf_counter()
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, section, text, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.executemany(
+        "INSERT INTO fts(id, section, text) VALUES (?, ?, ?)",
+        [(b.id, b.section_title, b.text) for b in blocks],
+    )
+    db.commit()
+    build = time.perf_counter() - start
+    sql = (
+        "SELECT id, snippet(fts, 2, '<b>', '</b>', '…', 24) FROM fts WHERE fts MATCH ? "
+        "ORDER BY bm25(fts, 0.0, 1.6, 1.0) LIMIT 20"
+    )
+    times = []
+    for query in typed_queries():
+        match = fts_query(query)
+        start = time.perf_counter()
+        if match:
+            db.execute(sql, (match,)).fetchall()
+        times.append((time.perf_counter() - start) * 1000)
+    db.close()
+    return build, times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--libraries", default="123", help="which libraries to run, e.g. 12")
+    args = parser.parse_args()
+    pack = load_pack(ROOT / "content")
+    titles = {tab.id: tab.title for tab in pack.tabs} | {"guidance-pdf": "Guidance PDF"}
+    libs = libraries()
+    n_queries = len(typed_queries())
+    print(f"{n_queries} as-you-type searches per library (every prefix of {len(QUERIES)} queries)")
+    header = (
+        f"{'lib':>3} {'blocks':>6} | {'whoosh build':>12} {'p50':>6} {'p95':>6} {'max':>6} | "
+        f"{'fts5 build':>10} {'p50':>6} {'p95':>6} {'max':>6} | goal"
+    )
+    print(header)
+    print("-" * len(header))
+    failed = False
+    for name, blocks in libs.items():
+        if name not in args.libraries:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            w_build, w_times = bench_whoosh(blocks, Path(tmp) / "index", titles, pack.synonyms)
+            f_build, f_times = bench_fts(blocks, Path(tmp))
+        w50, w95, wmax = percentiles(w_times)
+        f50, f95, fmax = percentiles(f_times)
+        goals = []
+        if name in GOALS:
+            ok = w95 <= GOALS[name]
+            goals.append(f"p95≤{GOALS[name]:.0f}ms {'ok' if ok else 'MISSED'}")
+            failed |= not ok
+        if name == "2":
+            ok = w_build < BUILD_GOAL_S
+            goals.append(f"build<{BUILD_GOAL_S:.0f}s {'ok' if ok else 'MISSED'}")
+            failed |= not ok
+        whoosh = f"{w_build:>11.2f}s {w50:>6.1f} {w95:>6.1f} {wmax:>6.1f}"
+        fts = f"{f_build:>9.3f}s {f50:>6.2f} {f95:>6.2f} {fmax:>6.2f}"
+        print(f"{name:>3} {len(blocks):>6} | {whoosh} | {fts} | {', '.join(goals)}")
+    print("times in ms unless marked s; Whoosh searches include snippets and suggestions")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

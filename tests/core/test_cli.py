@@ -1,0 +1,95 @@
+"""The command line as hospital IT and scripts use it: JSON on stdout, one sentence on errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.factories import make_encrypted_pdf, make_guidance_pdf, make_not_a_pdf
+
+
+def reader(*args: str, home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", "--home", str(home), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_blocks_json_has_the_documented_fields(tmp_path: Path) -> None:
+    result = reader("blocks", "--json", home=tmp_path)
+    blocks = json.loads(result.stdout)
+    assert {"id", "document", "tab", "section", "paragraph", "kind", "text"} <= set(blocks[0])
+    assert {b["tab"] for b in blocks} == {
+        "guidance",
+        "shared-leadership",
+        "discussion-tools",
+        "presentation",
+        "background",
+    }
+
+
+def test_search_json_ranks_and_suggests(tmp_path: Path) -> None:
+    result = reader("search", "individual funding request", "--json", "--limit", "3", home=tmp_path)
+    data = json.loads(result.stdout)
+    assert data["query"] == "individual funding request"
+    assert data["hits"][0]["id"] == "discussion-tools.individual-funding-requests.p1"
+    assert {"id", "document", "title", "section", "paragraph", "snippet", "score"} <= set(
+        data["hits"][0]
+    )
+    typo = json.loads(reader("search", "leadreship", "--json", home=tmp_path).stdout)
+    assert typo["suggestion"] == "leadership"
+
+
+def test_added_pdf_is_searchable_by_paragraph(tmp_path: Path) -> None:
+    pdf = tmp_path / "Leadership_and_management_for_all_doctors.pdf"
+    make_guidance_pdf(pdf, pages=6, paragraphs=14)
+    added = reader("add", str(pdf), home=tmp_path / "home")
+    assert added.returncode == 0, added.stderr
+    assert "Leadership and management for all doctors (2012)" in added.stdout
+    data = json.loads(
+        reader(
+            "search", "para 12", "--json", "--source", "documents", home=tmp_path / "home"
+        ).stdout
+    )
+    assert data["paragraph_ref"] == "12"
+    assert data["hits"][0]["id"] == "guidance-pdf.para-12"
+
+
+def test_inspect_reports_paragraphs_and_errors(tmp_path: Path) -> None:
+    pdf = tmp_path / "g.pdf"
+    make_guidance_pdf(pdf, pages=6, paragraphs=14)
+    info = json.loads(reader("inspect", str(pdf), "--json", home=tmp_path).stdout)
+    assert info["kind"] == "pdf"
+    assert info["pages"] == 6
+    assert info["paragraphs"] == {"first": 1, "last": 14, "count": 14, "gaps": []}
+    for bad in (make_not_a_pdf(tmp_path / "x.pdf"), make_encrypted_pdf(tmp_path / "e.pdf")):
+        result = reader("inspect", str(bad), "--json", home=tmp_path)
+        assert result.returncode == 2
+        assert set(json.loads(result.stdout)) == {"error"}
+
+
+def test_errors_are_one_sentence_with_status_2(tmp_path: Path) -> None:
+    for args in (
+        ("--content", str(tmp_path / "none"), "blocks"),
+        ("add", str(tmp_path / "missing.pdf")),
+        ("search", "x", "--limit", "0"),
+    ):
+        result = reader(*args, home=tmp_path)
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("reader: ")
+        assert "Traceback" not in result.stderr
+
+
+def test_home_keeps_everything_under_one_folder(tmp_path: Path) -> None:
+    home = tmp_path / "portable"
+    reader("search", "leadership", home=home)
+    written = {p.relative_to(home).parts[0] for p in home.rglob("*")}
+    assert written <= {"config", "data", "cache"}
+    assert (home / "cache" / "index").is_dir()
