@@ -16,8 +16,10 @@ from PySide6.QtWidgets import QApplication
 
 from reader import APP_ID, APP_NAME, __version__
 from reader.core.content import ContentPack
+from reader.core.services import Services
 from reader.core.settings import SettingsStore
 from reader.paths import UserDirs, assets_dir
+from reader.ui.jobs import wait_for_jobs
 from reader.ui.main_window import MainWindow
 
 
@@ -41,14 +43,19 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def build_window(pack: ContentPack, dirs: UserDirs) -> MainWindow:
     store = SettingsStore(dirs.settings_file)
-    return MainWindow(pack, dirs, store, store.load())
+    return MainWindow(Services.open(pack, dirs), store, store.load())
 
 
-def run_gui(pack: ContentPack, dirs: UserDirs) -> int:
+def run_gui(pack: ContentPack, dirs: UserDirs, open_file: Path | None = None) -> int:
     app = application()
     window = build_window(pack, dirs)
     window.show()
-    return app.exec()
+    window.documents.scan_drop_folder()
+    if open_file is not None:
+        window.documents.add_files([open_file])
+    status = app.exec()
+    wait_for_jobs()
+    return status
 
 
 def take_screenshot(
@@ -71,6 +78,8 @@ def take_screenshot(
     window.show()
     app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out), "PNG"):
-        raise OSError(f"the screenshot could not be written to {out}")
+    saved = window.grab().save(str(out), "PNG")
     window.close()
+    wait_for_jobs()
+    if not saved:
+        raise OSError(f"the screenshot could not be written to {out}")

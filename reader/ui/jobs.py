@@ -7,10 +7,11 @@ The function gets a ``progress(done, total)`` callable; its return value arrives
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 ProgressFn = Callable[[int, int], None]
 
@@ -21,17 +22,28 @@ class Job(QObject):
     finished = Signal(object)
     failed = Signal(str)
     progress = Signal(int, int)
+    # Only plain values cross threads: the worker stores its result and signals with no
+    # arguments; the GUI thread then hands the Python object on (PySide6 has mis-counted
+    # references to Python objects queued across threads, crashing at interpreter exit).
+    _ended = Signal()
 
     def __init__(self, name: str) -> None:
-        super().__init__()
+        # Owned by the application, not by a window: a job may outlive the view that started it
+        # (Qt drops the connections to a deleted receiver, so its result then goes nowhere).
+        super().__init__(QCoreApplication.instance())
         self.name = name
         self.done = False
-        self.finished.connect(self._on_end)
-        self.failed.connect(self._on_end)
+        self.result: Any = None
+        self.error: str | None = None
+        self._ended.connect(self._on_ended)
 
-    def _on_end(self, *_: Any) -> None:
+    def _on_ended(self) -> None:
         self.done = True
         _running.discard(self)
+        if self.error is not None:
+            self.failed.emit(self.error)
+        else:
+            self.finished.emit(self.result)
 
 
 class _Runnable(QRunnable):
@@ -42,11 +54,18 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(self.job.progress.emit)
+            self.job.result = self.fn(self._progress)
         except Exception as exc:  # reported to the user as a sentence, never a traceback
-            self.job.failed.emit(str(exc) or type(exc).__name__)
-        else:
-            self.job.finished.emit(result)
+            self.job.error = str(exc) or type(exc).__name__
+        self._emit(self.job._ended)
+
+    def _progress(self, done: int, total: int) -> None:
+        self._emit(self.job.progress, done, total)
+
+    @staticmethod
+    def _emit(signal, *args: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the app is shutting down: nobody to tell
+            signal.emit(*args)
 
 
 def start_job(name: str, fn: Callable[[ProgressFn], Any], pool: QThreadPool | None = None) -> Job:
@@ -55,3 +74,8 @@ def start_job(name: str, fn: Callable[[ProgressFn], Any], pool: QThreadPool | No
     _running.add(job)
     (pool or QThreadPool.globalInstance()).start(_Runnable(job, fn))
     return job
+
+
+def wait_for_jobs(timeout_ms: int = 30000) -> bool:
+    """Let running jobs finish (at exit, so no worker thread outlives the interpreter)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -22,6 +22,10 @@ class Actions:
     previous_tab: QAction
     tab_actions: list[QAction]
     about: QAction
+    search: QAction
+    add_document: QAction
+    remove_document: QAction
+    goto_paragraph: QAction
 
 
 def _action(window: QMainWindow, text: str, *shortcuts: QKeySequence.StandardKey | str) -> QAction:
@@ -58,7 +62,11 @@ def build_menus(window: QMainWindow, tab_titles: list[str]) -> Actions:
             _action(window, f"&{n} {title}", f"Ctrl+{n}")
             for n, title in enumerate(tab_titles, start=1)
         ],
-        about=_action(window, f"&About {window.windowTitle() or 'this app'}"),
+        about=_action(window, "&About Leadership Reader"),
+        search=_action(window, "&Search everything…", "Ctrl+Shift+F"),
+        add_document=_action(window, "&Add document…", SK.Open, "Ctrl+O"),
+        remove_document=_action(window, "&Remove document…"),
+        goto_paragraph=_action(window, "Go to &paragraph…", "Ctrl+G"),
     )
     actions.show_contents.setCheckable(True)
     actions.show_contents.setChecked(True)
@@ -66,10 +74,14 @@ def build_menus(window: QMainWindow, tab_titles: list[str]) -> Actions:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.setObjectName("menu-file")
+    file_menu.addAction(actions.add_document)
+    file_menu.addAction(actions.remove_document)
+    file_menu.addSeparator()
     file_menu.addAction(actions.quit)
 
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addAction(actions.find)
+    edit_menu.addAction(actions.search)
 
     view_menu = bar.addMenu("&View")
     view_menu.setObjectName("menu-view")
@@ -82,6 +94,7 @@ def build_menus(window: QMainWindow, tab_titles: list[str]) -> Actions:
     go_menu.setObjectName("menu-go")
     go_menu.addAction(actions.back)
     go_menu.addAction(actions.forward)
+    go_menu.addAction(actions.goto_paragraph)
     go_menu.addSeparator()
     for action in actions.tab_actions:
         go_menu.addAction(action)

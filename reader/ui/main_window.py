@@ -22,16 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.core.content import ContentPack
 from reader.core.history import History, Place
 from reader.core.render import SlotState
+from reader.core.services import Services
 from reader.core.settings import DEFAULT_TEXT_SIZE, Settings, SettingsStore
-from reader.paths import UserDirs
 from reader.ui.about_dialog import AboutDialog
 from reader.ui.contents_panel import ContentsPanel
+from reader.ui.documents import DocumentsController
 from reader.ui.find_bar import FindBar
+from reader.ui.jobs import start_job
 from reader.ui.main_menu import build_menus
 from reader.ui.reading_view import ReadingView
+from reader.ui.search_panel import SearchPanel
 from reader.ui.theme import theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
@@ -40,15 +42,15 @@ STATUS_TIMEOUT_MS = 8000
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        pack: ContentPack,
-        dirs: UserDirs,
+        services: Services,
         settings_store: SettingsStore,
         settings: Settings,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.pack = pack
-        self.dirs = dirs
+        self.services = services
+        self.pack = pack = services.pack
+        self.dirs = services.dirs
         self.settings_store = settings_store
         self.settings = settings
         self.history = History()
@@ -88,7 +90,15 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.contents_dock)
 
+        self.search_panel = SearchPanel()
+        self.search_dock = QDockWidget("Search", self)
+        self.search_dock.setObjectName("search-dock")
+        self.search_dock.setWidget(self.search_panel)
+        self.search_dock.setFeatures(self.contents_dock.features())
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
+
         self.actions = build_menus(self, [t.title for t in pack.tabs])
+        self.documents = DocumentsController(self)
         self._connect_actions()
         self.statusBar().setAccessibleName("Status")
 
@@ -96,6 +106,8 @@ class MainWindow(QMainWindow):
         self.contents.sectionRequested.connect(self._on_section_requested)
         self.find_bar.findRequested.connect(self._on_find_requested)
         self.find_bar.closed.connect(self._on_find_closed)
+        self.search_panel.resultActivated.connect(self._on_search_result)
+        self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
@@ -104,12 +116,61 @@ class MainWindow(QMainWindow):
         start = settings.last_tab if settings.last_tab in self.views else pack.tabs[0].id
         self.show_place(Place(start))
         self._on_tab_changed(self.tabs.currentIndex())
-        if settings_store.problem:
-            self.statusBar().showMessage(settings_store.problem, STATUS_TIMEOUT_MS)
+        problems = [settings_store.problem, services.library.problem]
+        for problem in filter(None, problems):
+            self.statusBar().showMessage(problem, STATUS_TIMEOUT_MS)
+        self.index_ready = False
+        self.start_indexing()
+
+    # -- search --------------------------------------------------------------------------------
+    def start_indexing(self) -> None:
+        """(Re)build or open the search index off the GUI thread; search waits for it."""
+        self.index_ready = False
+        self.search_panel.set_search(None)
+        job = start_job("index", self.services.ensure_index)
+        job.progress.connect(self._on_index_progress)
+        job.finished.connect(self._on_index_ready)
+        job.failed.connect(self._on_index_failed)
+        self._index_job = job
+
+    @Slot(int, int)
+    def _on_index_progress(self, done: int, total: int) -> None:
+        if total and done < total:
+            self.statusBar().showMessage(f"Preparing search… {100 * done // total}%")
+
+    @Slot(object)
+    def _on_index_ready(self, status: str | None) -> None:
+        self.index_ready = True
+        self.search_panel.set_search(self.services.index.search)
+        if status:
+            self.statusBar().showMessage(status, STATUS_TIMEOUT_MS)
+        else:
+            self.statusBar().clearMessage()
+
+    @Slot(str)
+    def _on_index_failed(self, message: str) -> None:
+        self.search_panel.set_search(None, f"Search is not available: {message}")
+        self.statusBar().showMessage(f"Search is not available: {message}", STATUS_TIMEOUT_MS)
+
+    @Slot(object)
+    def _on_search_result(self, hit) -> None:
+        terms = list(hit.terms)
+        if hit.document == "page":
+            self.show_place(Place(hit.tab, hit.id), terms)
+        else:
+            self.documents.show_block(hit.document, hit.id, terms)
 
     # -- services the views ask for ------------------------------------------------------------
     def slot_state(self, slot_id: str) -> SlotState:
         slot = self.pack.slot(slot_id)
+        doc = self.services.library.for_slot(slot_id)
+        if doc is not None:
+            size = f"{doc.pages} {'slides' if doc.kind == 'pptx' else 'pages'}"
+            return SlotState(
+                title=slot.title,
+                installed=True,
+                detail=f"{doc.kind.upper()}, {size}, from {doc.original_name}. Click to open.",
+            )
         return SlotState(
             title=slot.title,
             installed=False,
@@ -121,10 +182,18 @@ class MainWindow(QMainWindow):
 
     # -- navigation ----------------------------------------------------------------------------
     def current_tab_id(self) -> str:
-        return self.pack.tabs[self.tabs.currentIndex()].id
+        widget = self.tabs.currentWidget()
+        for tab_id, view in self.views.items():
+            if view is widget:
+                return tab_id
+        return self.documents.tab_id_of(widget) or self.pack.tabs[0].id
 
-    def current_view(self) -> ReadingView:
+    def current_view(self) -> ReadingView:  # the reading view of the current page tab
         return self.views[self.current_tab_id()]
+
+    def refresh_slots(self) -> None:
+        for view in self.views.values():
+            view.refresh_slots()
 
     def show_place(self, place: Place, terms: list[str] | None = None) -> None:
         """Go to a tab (and a block in it), recording the visit in the history."""
@@ -175,6 +244,7 @@ class MainWindow(QMainWindow):
         for index, action in enumerate(a.tab_actions):
             action.triggered.connect(partial(self._on_tab_shortcut, index))
         a.about.triggered.connect(self._on_about)
+        a.search.triggered.connect(self._on_search_shortcut)
         for action in (a.next_tab, a.previous_tab, *a.tab_actions):
             # Work from anywhere in the window, including while the sidebar has focus.
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -183,9 +253,9 @@ class MainWindow(QMainWindow):
     # -- slots ---------------------------------------------------------------------------------
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
-        if index < 0:
+        if index < 0 or self.tabs.widget(index) not in self.views.values():
             return
-        tab = self.pack.tabs[index]
+        tab = self.pack.tab(self.current_tab_id())
         self.contents.show_tab(tab)
         self.contents_dock.setWindowTitle(f"Contents — {tab.title}")
         if not self._navigating:
@@ -210,8 +280,7 @@ class MainWindow(QMainWindow):
             self.show_place(Place(self.pack.tabs[index].id))
 
     def _step_tab(self, step: int) -> None:
-        index = (self.tabs.currentIndex() + step) % self.tabs.count()
-        self.show_place(Place(self.pack.tabs[index].id))
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
     def _change_text_size(self, step: int) -> None:
         if step == 0:
@@ -223,6 +292,12 @@ class MainWindow(QMainWindow):
             view.set_text_size(self.settings.text_size)
         self.statusBar().showMessage(f"Text size {self.settings.text_size} pt", 2000)
         self.save_settings()
+
+    @Slot()
+    def _on_search_shortcut(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.focus_box()
 
     @Slot(str, bool)
     def _on_find_requested(self, text: str, backward: bool) -> None:
@@ -263,14 +338,11 @@ class MainWindow(QMainWindow):
         elif scheme == "ref":
             self._open_reference(value)
         elif scheme in ("http", "https"):
-            self._open_external(target, target)
+            self.open_external(target, target)
         elif scheme == "slot":
-            self._open_slot(value)
+            self.documents.open_slot(value)
         elif scheme == "para":
-            self.statusBar().showMessage(
-                f"Paragraph {value} is in the guidance PDF, which is not installed yet.",
-                STATUS_TIMEOUT_MS,
-            )
+            self.documents.show_paragraph(value)
 
     def _open_reference(self, ref_id: str) -> None:
         ref = self.pack.reference(ref_id)
@@ -280,9 +352,9 @@ class MainWindow(QMainWindow):
                 self, ref.name, f"No public web address is recorded for {ref.name}.{note}"
             )
             return
-        self._open_external(ref.url, ref.name)
+        self.open_external(ref.url, ref.name)
 
-    def _open_external(self, url: str, name: str) -> None:
+    def open_external(self, url: str, name: str) -> None:
         answer = QMessageBox.question(
             self,
             "Open in your web browser?",
@@ -290,12 +362,6 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             QDesktopServices.openUrl(QUrl(url))
-
-    def _open_slot(self, slot_id: str) -> None:
-        state = self.slot_state(slot_id)
-        QMessageBox.information(
-            self, state.title, f"This document is not installed yet.\n\n{state.detail}"
-        )
 
     @Slot()
     def _on_about(self) -> None:

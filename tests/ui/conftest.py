@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from reader.core.services import Services
 from reader.core.settings import SettingsStore
 from reader.paths import UserDirs
+from reader.ui.jobs import wait_for_jobs
 from reader.ui.main_window import MainWindow
 
 
@@ -29,6 +31,14 @@ def no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
+@pytest.fixture(autouse=True)
+def finish_jobs(qapp):
+    """No worker thread may outlive its test (or the interpreter)."""
+    yield
+    assert wait_for_jobs(60000)
+    qapp.processEvents()
+
+
 @pytest.fixture
 def dirs(reader_home) -> UserDirs:
     return UserDirs.for_home(reader_home)
@@ -38,7 +48,7 @@ def dirs(reader_home) -> UserDirs:
 def make_window(qtbot, pack, dirs):
     def make() -> MainWindow:
         store = SettingsStore(dirs.settings_file)
-        window = MainWindow(pack, dirs, store, store.load())
+        window = MainWindow(Services.open(pack, dirs), store, store.load())
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -50,3 +60,13 @@ def make_window(qtbot, pack, dirs):
 @pytest.fixture
 def window(make_window) -> MainWindow:
     return make_window()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage(qapp):
+    """Collect each test's windows while Qt is still fully alive, not at interpreter exit."""
+    yield
+    import gc
+
+    qapp.processEvents()
+    gc.collect()

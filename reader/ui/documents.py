@@ -1,0 +1,309 @@
+"""Documents in the window: adding (menu, drag and drop, drop folder), opening, removing.
+
+The window hands its services over through itself; this controller owns the document tabs and
+runs the slow parts (copying, probing, extracting, indexing) off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QTextBrowser,
+    QWidget,
+)
+
+from reader.core.library import SUPPORTED, AddResult, Document
+from reader.core.render import blocks_html
+from reader.ui.jobs import start_job
+from reader.ui.theme import theme_from_palette
+
+if TYPE_CHECKING:
+    from reader.ui.main_window import MainWindow
+
+STATUS_MS = 8000
+
+
+class _BlocksView(QTextBrowser):
+    """A deck (or a PDF the page viewer cannot show) as reflowed text: slides and their notes."""
+
+    def __init__(self, title: str, blocks, text_size: int) -> None:
+        super().__init__()
+        self.setAccessibleName(f"{title} text")
+        font = self.font()
+        font.setPointSize(text_size)
+        self.document().setDefaultFont(font)
+        self.setHtml(f"<h1>{title}</h1>" + blocks_html(blocks, theme_from_palette()))
+
+
+class DocumentsController(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = window.services.library
+        self.tabs: dict[str, QWidget] = {}  # document id → its tab's widget
+        actions = window.actions
+        actions.add_document.triggered.connect(self._on_add_requested)
+        actions.remove_document.triggered.connect(self._on_remove_requested)
+        actions.goto_paragraph.triggered.connect(self._on_goto_requested)
+        window.tabs.setTabsClosable(False)
+        window.tabs.tabCloseRequested.connect(self._on_tab_close_requested)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+        self._busy = 0
+
+    # -- queries ---------------------------------------------------------------------------
+    def tab_id_of(self, widget: QWidget | None) -> str | None:
+        for doc_id, tab_widget in self.tabs.items():
+            if tab_widget is widget:
+                doc = self.library.get(doc_id)
+                if doc is not None and doc.slot:
+                    return self.library.pack.slot(doc.slot).tab
+        return None
+
+    # -- adding ----------------------------------------------------------------------------
+    def add_files(self, paths: list[Path], slot_id: str | None = None) -> None:
+        for path in paths:
+            self._busy += 1
+            self.window.statusBar().showMessage(f"Adding {path.name}…")
+            job = start_job("add", partial(self._add_in_worker, path, slot_id))
+            job.finished.connect(self._on_added)
+            job.failed.connect(partial(self._on_add_failed, path))
+
+    def scan_drop_folder(self) -> None:
+        job = start_job("scan", lambda _progress: self.library.scan_drop_folder())
+        job.finished.connect(self._on_scanned)
+
+    def _add_in_worker(self, path: Path, slot_id: str | None, _progress) -> AddResult:
+        result = self.library.add(path, slot_id=slot_id)
+        if result.status != "already-present":
+            self._index_document(result.document)
+        return result
+
+    def _index_document(self, doc: Document) -> None:
+        index = self.window.services.index
+        index.remove_document(doc.id)
+        title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
+        index.add_blocks(self.library.blocks_of(doc), "documents", {doc.id: title})
+
+    @Slot(object)
+    def _on_added(self, result: AddResult) -> None:
+        self._busy -= 1
+        self.window.statusBar().showMessage(result.message, STATUS_MS)
+        if result.status == "new-edition" and result.document.id in self.tabs:
+            self._close_tab(result.document.id)
+        self.window.refresh_slots()
+        self.open_document(result.document)
+
+    def _on_add_failed(self, path: Path, message: str) -> None:
+        self._busy -= 1
+        self.window.statusBar().clearMessage()
+        QMessageBox.warning(self.window, "The document was not added", message)
+
+    @Slot(object)
+    def _on_scanned(self, results: list) -> None:
+        added = [r for r in results if isinstance(r, AddResult)]
+        problems = [r for r in results if isinstance(r, str)]
+        for result in added:
+            self._index_document(result.document)
+        if added:
+            self.window.refresh_slots()
+            names = ", ".join(r.document.original_name for r in added)
+            self.window.statusBar().showMessage(f"Added from the documents folder: {names}.")
+        if problems:
+            QMessageBox.warning(
+                self.window,
+                "Some files in the documents folder were not added",
+                "\n".join(problems),
+            )
+
+    # -- opening ---------------------------------------------------------------------------
+    def open_slot(self, slot_id: str) -> None:
+        doc = self.library.for_slot(slot_id)
+        if doc is not None:
+            self.open_document(doc)
+            return
+        state = self.window.slot_state(slot_id)
+        QMessageBox.information(
+            self.window, state.title, f"This document is not installed yet.\n\n{state.detail}"
+        )
+
+    def open_document(self, doc: Document) -> QWidget:
+        """Show the document in its own tab, next to the tab of its slot."""
+        widget = self.tabs.get(doc.id)
+        if widget is None:
+            widget = self._make_view(doc)
+            self.tabs[doc.id] = widget
+            after = 0
+            if doc.slot:
+                page_tab = self.window.views[self.library.pack.slot(doc.slot).tab]
+                after = self.window.tabs.indexOf(page_tab)
+            title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
+            label = title if len(title) <= 28 else title[:26] + "…"
+            index = self.window.tabs.insertTab(after + 1, widget, label)
+            self.window.tabs.setTabToolTip(index, f"{title} ({doc.original_name})")
+            self.window.tabs.setTabsClosable(True)
+            self._hide_close_buttons_on_page_tabs()
+        self.window.tabs.setCurrentWidget(widget)
+        return widget
+
+    def _make_view(self, doc: Document) -> QWidget:
+        blocks = self.library.blocks_of(doc)
+        title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
+        text_size = self.window.settings.text_size
+        if doc.kind == "pdf":
+            try:
+                from reader.ui.document_view import DocumentView
+            except ImportError:  # pragma: no cover - the page viewer is part of the app
+                return _BlocksView(title, blocks, text_size)
+            view = DocumentView(
+                self.library.path_of(doc), doc.id, title, blocks, theme_from_palette(), text_size
+            )
+            if hasattr(view, "externalLinkRequested"):
+                view.externalLinkRequested.connect(self._on_external_link)
+            if hasattr(view, "statusMessage"):
+                view.statusMessage.connect(self._on_status)
+            return view
+        return _BlocksView(title, blocks, text_size)
+
+    def _hide_close_buttons_on_page_tabs(self) -> None:
+        from PySide6.QtWidgets import QTabBar
+
+        bar = self.window.tabs.tabBar()
+        for view in self.window.views.values():
+            index = self.window.tabs.indexOf(view)
+            for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
+                button = bar.tabButton(index, side)
+                if button is not None:
+                    button.resize(0, 0)
+                    button.hide()
+
+    def show_paragraph(self, number: str) -> None:
+        doc = self.library.for_slot("guidance-pdf")
+        if doc is None:
+            self.window.statusBar().showMessage(
+                f"Paragraph {number} is in the guidance PDF, which is not installed yet. "
+                "Add it with File ▸ Add document….",
+                STATUS_MS,
+            )
+            return
+        view = self.open_document(doc)
+        if hasattr(view, "show_paragraph") and not view.show_paragraph(number):
+            self.window.statusBar().showMessage(
+                f"There is no paragraph {number} in this document.", STATUS_MS
+            )
+
+    def show_block(self, document_id: str, block_id: str, terms: list[str]) -> None:
+        doc = self.library.get(document_id)
+        if doc is None:
+            self.window.statusBar().showMessage("That document is no longer installed.", STATUS_MS)
+            return
+        view = self.open_document(doc)
+        if hasattr(view, "show_block"):
+            view.show_block(block_id, terms)
+        elif isinstance(view, QTextBrowser):
+            view.find(terms[0] if terms else "")
+
+    # -- removing --------------------------------------------------------------------------
+    def remove(self, doc: Document) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            "Remove document?",
+            f"Remove “{doc.title}” ({doc.original_name}) from your library?\n\n"
+            "Your notes on it are kept. The original file you added is not touched.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._close_tab(doc.id)
+        removed = self.library.remove(doc.id)
+        self.window.services.index.remove_document(removed.id)
+        back = self.library.for_slot(removed.slot) if removed.slot else None
+        if back is not None:
+            self._index_document(back)
+        self.window.refresh_slots()
+        self.window.statusBar().showMessage(f"{doc.original_name} was removed.", STATUS_MS)
+
+    def _close_tab(self, doc_id: str) -> None:
+        widget = self.tabs.pop(doc_id, None)
+        if widget is not None:
+            self.window.tabs.removeTab(self.window.tabs.indexOf(widget))
+            widget.deleteLater()
+
+    # -- slots -----------------------------------------------------------------------------
+    @Slot()
+    def _on_add_requested(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self.window,
+            "Add document",
+            str(Path.home()),
+            "Guidance documents (*.pdf *.pptx);;PDF files (*.pdf);;PowerPoint (*.pptx)",
+        )
+        self.add_files([Path(n) for n in names])
+
+    @Slot()
+    def _on_remove_requested(self) -> None:
+        current = self.window.tabs.currentWidget()
+        for doc_id, widget in self.tabs.items():
+            if widget is current:
+                doc = self.library.get(doc_id)
+                if doc is not None:
+                    self.remove(doc)
+                return
+        docs = self.library.current()
+        if not docs:
+            QMessageBox.information(self.window, "Remove document", "No documents are installed.")
+            return
+        labels = [f"{d.title} ({d.original_name})" for d in docs]
+        choice, ok = QInputDialog.getItem(
+            self.window, "Remove document", "Document:", labels, 0, False
+        )
+        if ok:
+            self.remove(docs[labels.index(choice)])
+
+    @Slot()
+    def _on_goto_requested(self) -> None:
+        try:
+            from reader.ui.goto_dialog import ask_paragraph
+        except ImportError:  # pragma: no cover
+            ask_paragraph = None
+        if ask_paragraph is not None:
+            number = ask_paragraph(self.window)
+        else:
+            number, ok = QInputDialog.getText(self.window, "Go to paragraph", "Paragraph:")
+            number = number if ok else None
+        if number:
+            self.show_paragraph(number.strip())
+
+    @Slot(int)
+    def _on_tab_close_requested(self, index: int) -> None:
+        widget = self.window.tabs.widget(index)
+        for doc_id, tab_widget in list(self.tabs.items()):
+            if tab_widget is widget:
+                self._close_tab(doc_id)
+
+    @Slot(str)
+    def _on_external_link(self, url: str) -> None:
+        self.window.open_external(url, url)
+
+    @Slot(str)
+    def _on_status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, STATUS_MS)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+            urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+            paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+            paths = [p for p in paths if p.suffix.lower() in SUPPORTED]
+            if not paths:
+                return False
+            event.acceptProposedAction()
+            if event.type() == QEvent.Type.Drop:
+                self.add_files(paths)
+            return True
+        return super().eventFilter(watched, event)
