@@ -44,6 +44,9 @@ class Job(QObject):
             self.failed.emit(self.error)
         else:
             self.finished.emit(self.result)
+        # Delivered: let go of the result (a page image, say) and of the job itself.
+        self.result = None
+        self.deleteLater()
 
 
 class _Runnable(QRunnable):

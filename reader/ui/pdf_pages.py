@@ -1,0 +1,294 @@
+"""Page pixels for the PDF view: a worker that draws and searches off the GUI thread, and a cache.
+
+PyMuPDF documents are not thread-safe (and MuPDF shares one context between them), so the worker
+opens its own copies of the file (one for drawing, one for searching) and every PyMuPDF call in
+the UI, on any thread, holds :data:`PDF_LOCK`. A search takes the lock one page at a time, so a
+long search never holds up the pages for long. Requests the view no longer wants (the reader
+scrolled past) are dropped when their turn comes instead of being drawn. Results arrive on the
+GUI thread through :func:`reader.ui.jobs.start_job`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pymupdf
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage
+
+from reader.core.pdfdoc import DocumentError, RenderedPage, TextHit, open_pdf, render_page
+from reader.ui.jobs import start_job
+
+# A4 at fit width on a 1920-pixel screen is about 4 MB of pixels; 24 of them leave room to scroll
+# both ways without redrawing, and the byte cap bites first on 4K screens.
+CACHE_PAGES = 24
+CACHE_BYTES = 150 * 1024 * 1024
+# MuPDF keeps its own cache of decoded fonts and images (up to 256 MB); PyMuPDF cannot report
+# its size, so halve it every so many pages to keep memory flat over a long scroll.
+SHRINK_EVERY = 32
+MAX_HITS = 2000
+JOB_EMITS = 2  # reader.ui.jobs emits twice per job: "ended" on the worker, "finished" here
+
+PDF_LOCK = threading.RLock()
+
+
+def _emit_drops_true() -> bool:
+    """PySide6 6.12.0 on Python 3.11 drops a reference to ``True`` on every ``emit()``; a few
+    hundred emits later the interpreter aborts ("bool_dealloc"). Python 3.12 made True immortal."""
+
+    class _Probe(QObject):
+        probed = Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    probe.probed.emit()
+    return sys.getrefcount(True) < before
+
+
+_DROPS_TRUE = sys.version_info < (3, 12) and _emit_drops_true()
+
+
+def repay_emits(count: int = 1) -> None:
+    """Give back the references to True that ``count`` emits took (a no-op where none leak)."""
+    if _DROPS_TRUE:
+        for _ in range(count):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+
+
+def emit(signal: Any, *args: Any) -> None:
+    """``signal.emit(*args)``, without the PySide6 6.12 reference leak (see above)."""
+    signal.emit(*args)
+    repay_emits()
+
+
+def to_qimage(page: RenderedPage, device_ratio: float = 1.0) -> QImage:
+    """A QImage owning a copy of the pixels, so the RenderedPage can be freed."""
+    fmt = (
+        QImage.Format.Format_RGB888
+        if page.format == "RGB888"
+        else QImage.Format.Format_RGBA8888_Premultiplied
+    )
+    image = QImage(page.samples, page.width, page.height, page.stride, fmt).copy()
+    image.setDevicePixelRatio(device_ratio)
+    return image
+
+
+def find_text_page(
+    doc: pymupdf.Document, index: int, query: str
+) -> tuple[tuple[float, float, float, float], ...]:
+    """Rectangles of ``query`` (case-insensitive, spaces normalised) on one page."""
+    query = " ".join(query.split())
+    if not query:
+        return ()
+    try:
+        return tuple(tuple(r) for r in doc.load_page(index).search_for(query))
+    except Exception:
+        return ()  # a damaged page has no hits; the rest of the search goes on
+
+
+class PageImage(NamedTuple):
+    """A drawn page: ``key`` is the device pixels per point it was asked for."""
+
+    page: int
+    key: float
+    image: QImage | None  # None when the page could not be drawn
+    error: str = ""
+
+
+class PageCache:
+    """Least-recently-used page images, bounded by count and by bytes."""
+
+    def __init__(self, max_pages: int = CACHE_PAGES, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_pages = max_pages
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[int, PageImage] = OrderedDict()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, page: int) -> bool:
+        return page in self._items
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
+    def get(self, page: int) -> PageImage | None:
+        item = self._items.get(page)
+        if item is not None:
+            self._items.move_to_end(page)
+        return item
+
+    def put(self, item: PageImage, keep: Iterable[int] = ()) -> None:
+        """Store ``item``, evicting the least recently used pages not in ``keep``."""
+        self._drop(item.page)
+        self._items[item.page] = item
+        self._bytes += _size(item)
+        keep = set(keep) | {item.page}
+        for page in list(self._items):
+            if len(self._items) <= self.max_pages and self._bytes <= self.max_bytes:
+                break
+            if page not in keep:
+                self._drop(page)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._bytes = 0
+
+    def _drop(self, page: int) -> None:
+        old = self._items.pop(page, None)
+        if old is not None:
+            self._bytes -= _size(old)
+
+
+def _size(item: PageImage) -> int:
+    return item.image.sizeInBytes() if item.image is not None else 0
+
+
+class _Lane:
+    """One private copy of the document, used by one pooled thread at a time."""
+
+    def __init__(self, path: Path, parent: QObject) -> None:
+        self.path = path
+        self.pool = QThreadPool(parent)
+        self.pool.setMaxThreadCount(1)
+        self.doc: pymupdf.Document | None = None
+        self.calls = 0
+
+    def run(self, fn: Callable[[pymupdf.Document], Any]) -> Any:
+        with PDF_LOCK:
+            if self.doc is None:
+                self.doc = open_pdf(self.path)
+            self.calls += 1
+            if self.calls % SHRINK_EVERY == 0:
+                pymupdf.TOOLS.store_shrink(50)
+            return fn(self.doc)
+
+    def close(self) -> None:
+        self.pool.clear()
+        self.pool.waitForDone()
+        with PDF_LOCK:
+            if self.doc is not None:
+                self.doc.close()
+                self.doc = None
+
+
+class PageWorker(QObject):
+    """Draws pages and thumbnails and runs searches, each off the GUI thread."""
+
+    pageRendered = Signal(object)  # PageImage
+    thumbnailRendered = Signal(object)  # PageImage
+    searchFinished = Signal(int, object)  # generation, list[TextHit]
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._draw = _Lane(Path(path), self)
+        self._find = _Lane(Path(path), self)
+        self._wanted: set[tuple[str, int, float]] = set()
+        self._pending: set[tuple[str, int, float]] = set()
+        self._closed = False
+        self._generation = 0
+
+    # -- requests --------------------------------------------------------------------------
+    def want_pages(self, wanted: Iterable[tuple[int, float]]) -> None:
+        """Replace the pages still worth drawing; queued requests for others are dropped."""
+        self._wanted = {w for w in self._wanted if w[0] == "thumb"} | {
+            ("page", p, k) for p, k in wanted
+        }
+
+    def request_page(self, page: int, key: float, device_ratio: float) -> None:
+        self._request("page", page, key, device_ratio)
+
+    def request_thumbnail(self, page: int, key: float, device_ratio: float) -> None:
+        self._request("thumb", page, key, device_ratio)
+
+    def is_pending(self, page: int, key: float) -> bool:
+        return ("page", page, key) in self._pending
+
+    def search(self, generation: int, query: str) -> None:
+        """Find ``query`` in every page; ``searchFinished`` brings the TextHits back.
+
+        The same search as :func:`reader.core.pdfdoc.find_text`, a page per lock hold."""
+
+        def work(_progress: Callable[[int, int], None]) -> tuple[int, list[TextHit]]:
+            hits: list[TextHit] = []
+            count = self._find.run(lambda doc: doc.page_count)
+            found = 0
+            for index in range(count):
+                if self._closed or generation != self._generation:
+                    return generation, []
+                page_hits = self._find.run(lambda doc, i=index: find_text_page(doc, i, query))
+                if page_hits:
+                    hits.append(TextHit(index, page_hits))
+                    found += len(page_hits)
+                    if found >= MAX_HITS:
+                        break
+            return generation, hits
+
+        self._generation = generation
+
+        job = start_job("search", work, self._find.pool)
+        job.finished.connect(self._on_search_done)
+
+    def close(self) -> None:
+        """Stop and wait for the worker threads; call before the widget goes away."""
+        self._closed = True
+        self._wanted.clear()
+        self._draw.close()
+        self._find.close()
+
+    # -- work ------------------------------------------------------------------------------
+    def _request(self, kind: str, page: int, key: float, device_ratio: float) -> None:
+        token = (kind, page, key)
+        if self._closed or token in self._pending:
+            return
+        self._pending.add(token)
+        self._wanted.add(token)
+
+        def work(_progress: Callable[[int, int], None]) -> tuple[tuple, PageImage | None]:
+            if self._closed or token not in self._wanted:
+                return token, None  # scrolled past before its turn came
+            try:
+                rendered = self._draw.run(lambda doc: render_page(doc, page, key * 72.0))
+            except DocumentError as exc:
+                return token, PageImage(page, key, None, str(exc))
+            except Exception:  # never leave a page pending forever
+                return token, PageImage(page, key, None, f"Page {page + 1} could not be drawn.")
+            return token, PageImage(page, key, to_qimage(rendered, device_ratio))
+
+        job = start_job(kind, work, self._draw.pool)
+        job.finished.connect(self._on_render_done)
+
+    @staticmethod
+    def _release(job: QObject | None) -> None:
+        """Let a finished job go: jobs are owned by the application and would otherwise keep
+        their result (a page of pixels) for as long as the app runs."""
+        if job is not None:
+            if hasattr(job, "result"):
+                job.result = None
+            job.deleteLater()
+
+    @Slot(object)
+    def _on_render_done(self, result: tuple[tuple, PageImage | None]) -> None:
+        repay_emits(JOB_EMITS)
+        self._release(self.sender())
+        token, item = result
+        self._pending.discard(token)
+        self._wanted.discard(token)
+        if item is None or self._closed:
+            return
+        emit(self.pageRendered if token[0] == "page" else self.thumbnailRendered, item)
+
+    @Slot(object)
+    def _on_search_done(self, result: tuple[int, list]) -> None:
+        repay_emits(JOB_EMITS)
+        self._release(self.sender())
+        if not self._closed:
+            emit(self.searchFinished, *result)

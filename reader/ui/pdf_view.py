@@ -1,0 +1,621 @@
+"""The page view: a PDF's pages stacked in one continuous scroll, drawn off the GUI thread.
+
+Only the pages in view, and one either side, are drawn; the rest are grey placeholders with their
+number until the worker brings their pixels. On top of the pixels the view draws what the reader
+asked for: find hits, search terms, the outline of a numbered paragraph, and a text selection.
+Coordinates on a page are PDF points; the view turns them into pixels with one scale factor.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict
+from functools import partial
+
+import pymupdf
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
+
+from reader.core.pdfdoc import PageLink, Word, page_links, page_sizes, page_words
+from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker, emit, find_text_page
+
+Rect = tuple[float, float, float, float]
+
+FIT_WIDTH = "fit-width"
+FIT_PAGE = "fit-page"
+ZOOM_STEPS = (50, 67, 75, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
+MIN_ZOOM, MAX_ZOOM = 50.0, 400.0
+GAP = 12  # pixels between pages and around them
+DRAG_THRESHOLD = 4
+
+PLACEHOLDER = QColor("#e4e4e4")
+PLACEHOLDER_TEXT = QColor("#8a8a8a")
+HIT = QColor(255, 214, 0, 90)
+CURRENT_HIT = QColor(255, 120, 0, 130)
+TERM = QColor(255, 226, 80, 110)
+SELECTION = QColor(40, 110, 230, 80)
+MARK = QColor("#d0421b")
+
+
+class PdfView(QAbstractScrollArea):
+    """Continuous-scroll pages of one document; ``doc`` is used on the GUI thread only."""
+
+    pageChanged = Signal(int)
+    zoomChanged = Signal(float)  # percent
+    externalLinkRequested = Signal(str)
+    selectionChanged = Signal(bool)  # whether any text is selected
+
+    def __init__(
+        self, doc: pymupdf.Document, worker: PageWorker, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._doc = doc
+        self._worker = worker
+        with PDF_LOCK:
+            self._sizes = page_sizes(doc)
+        self._mode: str | float = FIT_WIDTH
+        self._scale = 1.0  # logical pixels per point
+        self._tops: list[float] = []
+        self._content_w = 0.0
+        self._current = 0
+        self._programmatic = False
+        self.cache = PageCache()
+        self._failed: dict[int, str] = {}
+        self._words: OrderedDict[int, list[Word]] = OrderedDict()
+        self._links: OrderedDict[int, list[PageLink]] = OrderedDict()
+        self._hits: list[tuple[int, Rect]] = []
+        self._hit_index = -1
+        self._terms: list[str] = []
+        self._term_rects: dict[int, list[Rect]] = {}
+        self._mark: tuple[int, Rect] | None = None
+        self._selection: tuple[int, int, int] | None = None  # page, first word, last word
+        self._press: tuple[QPointF, int, Word | None, PageLink | None] | None = None
+        self._dragged = False
+        self._request_timer = QTimer(self)
+        self._request_timer.setSingleShot(True)
+        self._request_timer.setInterval(0)
+
+        self.setObjectName("pdf-pages")
+        self.setAccessibleName("Document pages")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.viewport().setMouseTracking(True)
+        self.viewport().setAutoFillBackground(False)
+        self._build_actions()
+        self._connect()
+        self._relayout()
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: list[QKeySequence], slot) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts(keys)
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        zoom_in_keys = [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        self.zoom_in_action = action("Zoom in", zoom_in_keys, self.zoom_in)
+        self.zoom_out_action = action(
+            "Zoom out", [QKeySequence(QKeySequence.StandardKey.ZoomOut)], self.zoom_out
+        )
+        self.copy_action = action(
+            "Copy", [QKeySequence(QKeySequence.StandardKey.Copy)], self.copy_selection
+        )
+        self.copy_action.setEnabled(False)
+
+    def _connect(self) -> None:
+        self._worker.pageRendered.connect(self._on_page_rendered)
+        self._request_timer.timeout.connect(self._on_request_visible)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.selectionChanged.connect(self.copy_action.setEnabled)
+
+    # -- public API ------------------------------------------------------------------------
+    def page_count(self) -> int:
+        return len(self._sizes)
+
+    def is_rendered(self, index: int) -> bool:
+        """Whether page ``index`` has pixels at the current zoom (not a placeholder)."""
+        item = self.cache.get(index)
+        return item is not None and item.image is not None and item.key == self._render_key()
+
+    def page_sizes(self) -> list[tuple[float, float]]:
+        return list(self._sizes)
+
+    def current_page(self) -> int:
+        return self._current
+
+    def zoom(self) -> float:
+        """The zoom in percent, 100 being the page's printed size on this screen."""
+        return round(self._scale / self._unit() * 100.0, 1)
+
+    def zoom_mode(self) -> str | float:
+        return self._mode
+
+    def set_zoom(self, mode: str | float, anchor: QPointF | None = None) -> None:
+        """``"fit-width"``, ``"fit-page"`` or a percentage (50-400), keeping ``anchor`` still."""
+        if isinstance(mode, str) and mode not in (FIT_WIDTH, FIT_PAGE):
+            mode = float(mode.strip().rstrip("%"))
+        if not isinstance(mode, str):
+            mode = min(max(float(mode), MIN_ZOOM), MAX_ZOOM)
+        spot = anchor if anchor is not None else QPointF(self.viewport().width() / 2, 0)
+        held = self._point_at(spot)
+        self._mode = mode
+        self._relayout()
+        if held is not None:
+            page, point = held
+            top = self._page_top(page) + point[1] * self._scale
+            self._set_scroll(top - spot.y())
+        emit(self.zoomChanged, self.zoom())
+
+    def zoom_in(self) -> None:
+        current = self.zoom()
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > current + 0.5), MAX_ZOOM))
+
+    def zoom_out(self) -> None:
+        current = self.zoom()
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < current - 0.5), MIN_ZOOM))
+
+    def go_to_page(self, index: int, point: tuple[float, float] | None = None) -> None:
+        """Scroll page ``index`` (0-based) to the top, or the spot ``point`` (in points) on it."""
+        index = min(max(index, 0), self.page_count() - 1)
+        y = self._page_top(index) - GAP
+        if point is not None:
+            y = self._page_top(index) + point[1] * self._scale - GAP * 2
+        self._set_scroll(y)
+        self._set_current(index)
+
+    def show_rect(self, index: int, rect: Rect | None, *, mark: bool = True) -> None:
+        """Bring ``rect`` on page ``index`` into view near the top, outlined when ``mark``."""
+        self._mark = (index, rect) if mark and rect else None
+        if rect is None:
+            self.go_to_page(index)
+        else:
+            self.go_to_page(index, (rect[0], rect[1] - 24))  # a line of context above
+        self.viewport().update()
+
+    def clear_mark(self) -> None:
+        if self._mark is not None:
+            self._mark = None
+            self.viewport().update()
+
+    def marked(self) -> tuple[int, Rect] | None:
+        return self._mark
+
+    def set_hits(self, hits: list[tuple[int, Rect]]) -> None:
+        self._hits = hits
+        self._hit_index = -1
+        self.viewport().update()
+
+    def set_current_hit(self, index: int) -> None:
+        if not self._hits:
+            return
+        self._hit_index = index % len(self._hits)
+        page, rect = self._hits[self._hit_index]
+        self._mark = None
+        target = self.page_rect(page)
+        y0 = target.top() + rect[1] * self._scale
+        y1 = target.top() + rect[3] * self._scale
+        if y0 < 0 or y1 > self.viewport().height():
+            self._set_scroll(self.verticalScrollBar().value() + y0 - self.viewport().height() / 3)
+        self._set_current(page)
+        self.viewport().update()
+
+    def hits(self) -> list[tuple[int, Rect]]:
+        return list(self._hits)
+
+    def current_hit(self) -> int:
+        return self._hit_index
+
+    def set_terms(self, terms: list[str]) -> None:
+        """Mark these words wherever they occur on the pages (the app-wide search's terms)."""
+        self._terms = [t for t in (" ".join(t.split()) for t in terms) if t]
+        self._term_rects.clear()
+        self.viewport().update()
+
+    def term_rects(self, page: int) -> list[Rect]:
+        if page not in self._term_rects:
+            rects: list[Rect] = []
+            with PDF_LOCK:
+                for term in self._terms:
+                    rects.extend(find_text_page(self._doc, page, term))
+            self._term_rects[page] = rects
+        return self._term_rects[page]
+
+    def selected_text(self) -> str:
+        if self._selection is None:
+            return ""
+        page, first, last = self._selection
+        lines: dict[tuple[int, int], list[str]] = {}
+        for word in self.words(page)[first : last + 1]:
+            lines.setdefault((word.block, word.line), []).append(word.text)
+        return "\n".join(" ".join(words) for words in lines.values())
+
+    def select_page_text(self, page: int | None = None) -> None:
+        page = self._current if page is None else page
+        count = len(self.words(page))
+        self._set_selection((page, 0, count - 1) if count else None)
+
+    def copy_selection(self) -> None:
+        text = self.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def page_rect(self, index: int) -> QRectF:
+        """Where page ``index`` is, in viewport pixels."""
+        w, h = self._sizes[index]
+        width = max(self._content_w, self.viewport().width())
+        x = (width - w * self._scale) / 2 - self.horizontalScrollBar().value()
+        y = self._tops[index] - self.verticalScrollBar().value()
+        return QRectF(x, y, w * self._scale, h * self._scale)
+
+    def to_view(self, index: int, rect: Rect) -> QRectF:
+        page = self.page_rect(index)
+        s = self._scale
+        return QRectF(
+            page.left() + rect[0] * s,
+            page.top() + rect[1] * s,
+            (rect[2] - rect[0]) * s,
+            (rect[3] - rect[1]) * s,
+        )
+
+    def visible_pages(self, margin: int = 0) -> range:
+        if not self._tops:
+            return range(0)
+        top = self.verticalScrollBar().value()
+        first = max(0, bisect.bisect_right(self._tops, top) - 1 - margin)
+        bottom = top + self.viewport().height()
+        last = min(self.page_count() - 1, bisect.bisect_left(self._tops, bottom) - 1 + margin)
+        return range(first, max(first, last) + 1)
+
+    def words(self, page: int) -> list[Word]:
+        if page not in self._words:
+            with PDF_LOCK:
+                self._words[page] = page_words(self._doc, page)
+            while len(self._words) > 16:
+                self._words.popitem(last=False)
+        return self._words[page]
+
+    def links(self, page: int) -> list[PageLink]:
+        if page not in self._links:
+            with PDF_LOCK:
+                self._links[page] = page_links(self._doc, page)
+            while len(self._links) > 32:
+                self._links.popitem(last=False)
+        return self._links[page]
+
+    # -- layout ----------------------------------------------------------------------------
+    def _unit(self) -> float:
+        """Logical pixels per point at 100 %: the printed size on this screen."""
+        return max(self.logicalDpiX(), 72) / 72.0
+
+    def _fit_scale(self) -> float:
+        if not self._sizes:
+            return 1.0
+        avail_w = max(self.viewport().width() - 2 * GAP, 50)
+        widest = max(w for w, _ in self._sizes)
+        scale = avail_w / widest
+        if self._mode == FIT_PAGE:
+            w, h = self._sizes[self._current]
+            avail_h = max(self.viewport().height() - 2 * GAP, 50)
+            scale = min(avail_w / w, avail_h / h)
+        return scale
+
+    def _relayout(self) -> None:
+        if self._mode in (FIT_WIDTH, FIT_PAGE):
+            scale = self._fit_scale()
+        else:
+            scale = float(self._mode) / 100.0 * self._unit()
+        self._scale = max(scale, 0.05)
+        self._tops = []
+        y = float(GAP)
+        for _, h in self._sizes:
+            self._tops.append(y)
+            y += h * self._scale + GAP
+        widest = max((w for w, _ in self._sizes), default=0.0)
+        self._content_w = widest * self._scale + 2 * GAP
+        vbar, hbar = self.verticalScrollBar(), self.horizontalScrollBar()
+        self._programmatic = True
+        vbar.setRange(0, max(0, round(y - self.viewport().height())))
+        vbar.setPageStep(max(1, round(self.viewport().height() * 0.9)))
+        vbar.setSingleStep(40)
+        hbar.setRange(0, max(0, round(self._content_w - self.viewport().width())))
+        hbar.setPageStep(max(1, self.viewport().width()))
+        hbar.setSingleStep(40)
+        self._programmatic = False
+        self.viewport().update()
+        self._request_timer.start()
+
+    def _page_top(self, index: int) -> float:
+        return self._tops[index] if self._tops else 0.0
+
+    def _render_key(self) -> float:
+        return round(self._scale * self.devicePixelRatioF(), 3)
+
+    def _set_scroll(self, y: float) -> None:
+        self._programmatic = True
+        self.verticalScrollBar().setValue(round(y))
+        self._programmatic = False
+        self.viewport().update()
+        self._request_timer.start()
+
+    def _set_current(self, index: int) -> None:
+        if index != self._current:
+            self._current = index
+            emit(self.pageChanged, index)
+
+    def _page_under(self, pos: QPointF) -> int | None:
+        for index in self.visible_pages():
+            if self.page_rect(index).contains(pos):
+                return index
+        return None
+
+    def _point_at(self, pos: QPointF) -> tuple[int, tuple[float, float]] | None:
+        """The page and the point on it (in points) under ``pos``, or nearest vertically."""
+        if not self._tops:
+            return None
+        y = self.verticalScrollBar().value() + pos.y()
+        index = max(0, bisect.bisect_right(self._tops, y) - 1)
+        rect = self.page_rect(index)
+        return index, ((pos.x() - rect.left()) / self._scale, (pos.y() - rect.top()) / self._scale)
+
+    # -- painting --------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        painter.fillRect(self.viewport().rect(), self._backdrop())
+        key = self._render_key()
+        for index in self.visible_pages():
+            rect = self.page_rect(index)
+            painter.fillRect(rect.translated(2, 2), QColor(0, 0, 0, 50))
+            item = self.cache.get(index)
+            if item is not None and item.image is not None:
+                painter.fillRect(rect, Qt.GlobalColor.white)
+                if item.key != key:
+                    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                painter.drawImage(rect, item.image)
+            else:
+                self._paint_placeholder(painter, rect, index)
+            self._paint_overlays(painter, index)
+        painter.end()
+
+    def _backdrop(self) -> QColor:
+        base = self.palette().color(self.palette().ColorRole.Base)
+        return QColor("#3a3d41") if base.lightness() < 128 else QColor("#9aa0a6")
+
+    def _paint_placeholder(self, painter: QPainter, rect: QRectF, index: int) -> None:
+        painter.fillRect(rect, PLACEHOLDER)
+        painter.setPen(PLACEHOLDER_TEXT)
+        text = f"Page {index + 1}"
+        if index in self._failed:
+            text = f"Page {index + 1} could not be drawn."
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_overlays(self, painter: QPainter, index: int) -> None:
+        if self._terms:
+            for rect in self.term_rects(index):
+                painter.fillRect(self.to_view(index, rect), TERM)
+        for n, (page, rect) in enumerate(self._hits):
+            if page == index:
+                colour = CURRENT_HIT if n == self._hit_index else HIT
+                painter.fillRect(self.to_view(index, rect), colour)
+        if self._selection is not None and self._selection[0] == index:
+            _, first, last = self._selection
+            for word in self.words(index)[first : last + 1]:
+                painter.fillRect(self.to_view(index, word[:4]), SELECTION)
+        if self._mark is not None and self._mark[0] == index:
+            painter.setPen(QPen(MARK, 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.to_view(index, self._mark[1]).adjusted(-5, -4, 5, 4))
+
+    # -- rendering requests ----------------------------------------------------------------
+    @Slot()
+    def _on_request_visible(self) -> None:
+        key = self._render_key()
+        ratio = self.devicePixelRatioF()
+        wanted = [i for i in self.visible_pages(margin=1) if i not in self._failed]
+        # Nearest first: the pages in view, then the margin.
+        visible = set(self.visible_pages())
+        wanted.sort(key=lambda i: (i not in visible, i))
+        todo = [i for i in wanted if (item := self.cache.get(i)) is None or item.key != key]
+        self._worker.want_pages((i, key) for i in todo)
+        for index in todo:
+            self._worker.request_page(index, key, ratio)
+
+    @Slot(object)
+    def _on_page_rendered(self, item: PageImage) -> None:
+        if item.image is None:
+            self._failed[item.page] = item.error
+        elif item.key == self._render_key() or item.page not in self.cache:
+            self.cache.put(item, keep=self.visible_pages(margin=1))
+        if item.page in self.visible_pages():
+            self.viewport().update()
+
+    @Slot(int)
+    def _on_scrolled(self, _value: int) -> None:
+        self.viewport().update()
+        self._request_timer.start()
+        if self._programmatic:
+            return
+        bar = self.verticalScrollBar()
+        if bar.value() >= bar.maximum() and bar.maximum() > 0:
+            self._set_current(self.page_count() - 1)
+            return
+        top = bar.value() + self.viewport().height() * 0.25
+        self._set_current(max(0, bisect.bisect_right(self._tops, top) - 1))
+
+    # -- events ----------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        # The window's menu has "larger text" on Ctrl+plus; over the pages it means zoom.
+        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _key_action(self, event: QKeyEvent) -> QAction | None:
+        pressed = QKeySequence(event.keyCombination())
+        for action in (self.zoom_in_action, self.zoom_out_action, self.copy_action):
+            if action.isEnabled() and pressed in action.shortcuts():
+                return action
+        return None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._mode in (FIT_WIDTH, FIT_PAGE):
+            self.set_zoom(self._mode, QPointF(0, 0))
+        else:
+            self._relayout()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self.viewport().update()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y()
+            if steps > 0:
+                target = next((z for z in ZOOM_STEPS if z > self.zoom() + 0.5), MAX_ZOOM)
+            elif steps < 0:
+                target = next((z for z in reversed(ZOOM_STEPS) if z < self.zoom() - 0.5), MIN_ZOOM)
+            else:
+                return
+            self.set_zoom(target, event.position())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        bar = self.verticalScrollBar()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        moves = {
+            Qt.Key.Key_PageDown: bar.pageStep(),
+            Qt.Key.Key_PageUp: -bar.pageStep(),
+            Qt.Key.Key_Space: bar.pageStep(),
+            Qt.Key.Key_Down: bar.singleStep(),
+            Qt.Key.Key_Up: -bar.singleStep(),
+        }
+        action = self._key_action(event)
+        if action is not None:
+            action.trigger()
+        elif key == Qt.Key.Key_Home:
+            self.go_to_page(0)
+        elif key == Qt.Key.Key_End:
+            bar.setValue(bar.maximum())
+            self._set_current(self.page_count() - 1)
+        elif key in moves and not ctrl:
+            bar.setValue(bar.value() + moves[key])
+        elif key == Qt.Key.Key_Escape and self._selection is not None:
+            self._set_selection(None)
+        else:
+            super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        pos = event.position()
+        page = self._page_under(pos)
+        self._dragged = False
+        if page is None:
+            self._press = None
+            self._set_selection(None)
+            return
+        point = self._pdf_point(page, pos)
+        link = self._link_at(page, point)
+        self._press = (pos, page, self._word_near(page, point), link)
+        if link is None:
+            self._set_selection(None)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        page = self._page_under(pos)
+        if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            over_link = page is not None and self._link_at(page, self._pdf_point(page, pos))
+            shape = Qt.CursorShape.PointingHandCursor if over_link else Qt.CursorShape.ArrowCursor
+            self.viewport().setCursor(shape)
+            return
+        start, press_page, anchor, _link = self._press
+        if (pos - start).manhattanLength() < DRAG_THRESHOLD and not self._dragged:
+            return
+        self._dragged = True
+        words = self.words(press_page)
+        end = self._word_near(press_page, self._pdf_point(press_page, pos))
+        if anchor is None or end is None:
+            return
+        a, b = words.index(anchor), words.index(end)
+        self._set_selection((press_page, min(a, b), max(a, b)))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        press, self._press = self._press, None
+        if press is None or event.button() != Qt.MouseButton.LeftButton or self._dragged:
+            return
+        _, page, _word, link = press
+        if link is not None and link == self._link_at(
+            page, self._pdf_point(page, event.position())
+        ):
+            self._follow(link)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.copy_action)
+        select = menu.addAction("Select all text on this page")
+        page = self._page_under(QPointF(event.pos())) or self._current
+        select.triggered.connect(partial(self.select_page_text, page))
+        menu.addSeparator()
+        menu.addAction(self.zoom_in_action)
+        menu.addAction(self.zoom_out_action)
+        menu.addAction("Fit width").triggered.connect(partial(self.set_zoom, FIT_WIDTH))
+        menu.addAction("Fit page").triggered.connect(partial(self.set_zoom, FIT_PAGE))
+        menu.exec(event.globalPos())
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _pdf_point(self, page: int, pos: QPointF) -> tuple[float, float]:
+        rect = self.page_rect(page)
+        return (pos.x() - rect.left()) / self._scale, (pos.y() - rect.top()) / self._scale
+
+    def _link_at(self, page: int, point: tuple[float, float]) -> PageLink | None:
+        x, y = point
+        for link in self.links(page):
+            x0, y0, x1, y1 = link.rect
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                return link
+        return None
+
+    def _word_near(self, page: int, point: tuple[float, float]) -> Word | None:
+        """The word under ``point``, or the nearest one (vertical distance counts more)."""
+        x, y = point
+
+        def distance(w: Word) -> float:
+            dx = max(w.x0 - x, 0.0, x - w.x1)
+            dy = max(w.y0 - y, 0.0, y - w.y1)
+            return dy * 4 + dx
+
+        return min(self.words(page), key=distance, default=None)
+
+    def _follow(self, link: PageLink) -> None:
+        if link.kind == "internal" and link.page is not None:
+            self._mark = None
+            self.go_to_page(link.page, link.point)
+        elif link.kind == "external" and link.uri:
+            emit(self.externalLinkRequested, link.uri)
+
+    def _set_selection(self, selection: tuple[int, int, int] | None) -> None:
+        if selection != self._selection:
+            had = self._selection is not None
+            self._selection = selection
+            self.viewport().update()
+            if had != (selection is not None) or selection is not None:
+                emit(self.selectionChanged, selection is not None)

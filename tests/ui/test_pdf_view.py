@@ -1,0 +1,188 @@
+"""The page view as a reader sees it: pages drawn, zoom, keys, selection, links, bounded memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QGuiApplication
+
+from reader.core.pdfdoc import extract_blocks, open_pdf
+from reader.core.render import Theme
+from reader.ui.document_view import DocumentView
+from reader.ui.pdf_pages import CACHE_BYTES, CACHE_PAGES
+from tests.factories import GuidanceSpec, make_guidance_pdf, make_many_pages_pdf
+
+
+@pytest.fixture(scope="module")
+def guidance(tmp_path_factory) -> GuidanceSpec:
+    return make_guidance_pdf(tmp_path_factory.mktemp("pdf") / "guidance.pdf", pages=44)
+
+
+@pytest.fixture
+def open_view(qtbot):
+    def make(path: Path, blocks=None, size=(1100, 800)) -> DocumentView:
+        if blocks is None:
+            doc = open_pdf(path)
+            blocks = extract_blocks(doc, "test", "test")
+            doc.close()
+        view = DocumentView(path, "test", "Test document", blocks, Theme(), 11)
+        qtbot.addWidget(view)
+        view.resize(*size)
+        view.show()
+        qtbot.waitExposed(view)
+        return view
+
+    return make
+
+
+def _wait_rendered(qtbot, view: DocumentView, page: int) -> None:
+    qtbot.waitUntil(lambda: view.pages.is_rendered(page), timeout=5000)
+
+
+def _dark_pixels(view: DocumentView, page: int) -> int:
+    """Dark pixels (text) inside the page's area of the screen, sampled every third pixel."""
+    image = view.pages.viewport().grab().toImage()
+    rect = view.pages.page_rect(page).toRect().intersected(image.rect())
+    dark = 0
+    for y in range(rect.top(), rect.bottom(), 3):
+        for x in range(rect.left(), rect.right(), 3):
+            if image.pixelColor(x, y).lightness() < 90:
+                dark += 1
+    return dark
+
+
+def test_opens_on_page_one_and_draws_the_text(qtbot, open_view, guidance) -> None:
+    view = open_view(guidance.path)
+    assert view.page_count() == guidance.page_count
+    assert view.current_page() == 0
+    assert view.page_box.text() == "1"
+    assert view.page_total.text().strip() == f"/ {guidance.page_count}"
+    _wait_rendered(qtbot, view, 0)
+    # Not the grey placeholder: the title and introduction are there as dark pixels.
+    assert _dark_pixels(view, 0) > 50
+
+
+def test_zoom_changes_the_page_width(qtbot, open_view, guidance) -> None:
+    view = open_view(guidance.path)
+    fit_width = view.pages.page_rect(0).width()
+    assert fit_width <= view.pages.viewport().width()
+    view.set_zoom(200)
+    assert view.zoom() == 200
+    wide = view.pages.page_rect(0).width()
+    assert wide > fit_width
+    assert wide == pytest.approx(595 * 2 * view.pages.logicalDpiX() / 72, rel=0.01)
+    _wait_rendered(qtbot, view, view.current_page())
+    assert view.zoom_box.currentText() == "200%"
+    view.set_zoom("fit-width")
+    assert view.pages.page_rect(0).width() == pytest.approx(fit_width)
+
+
+def test_ctrl_plus_zooms_in_and_ctrl_minus_out(qtbot, open_view, guidance) -> None:
+    view = open_view(guidance.path)
+    view.pages.setFocus()
+    before = view.zoom()
+    qtbot.keyClick(view.pages, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() > before
+    larger = view.zoom()
+    qtbot.keyClick(view.pages, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() < larger
+
+
+def test_ctrl_wheel_zooms_and_keeps_the_page_under_the_cursor(qtbot, open_view, guidance):
+    view = open_view(guidance.path)
+    view.go_to_page(5)
+    spot = QPointF(200, 300)
+    before = view.pages._point_at(spot)
+    from PySide6.QtGui import QWheelEvent
+
+    event = QWheelEvent(
+        spot,
+        view.pages.viewport().mapToGlobal(spot),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    old = view.zoom()
+    QGuiApplication.sendEvent(view.pages.viewport(), event)
+    assert view.zoom() > old
+    after = view.pages._point_at(spot)
+    assert after[0] == before[0]
+    assert after[1][1] == pytest.approx(before[1][1], abs=2)
+
+
+def test_keys_move_through_the_document(qtbot, open_view, guidance) -> None:
+    view = open_view(guidance.path)
+    view.pages.setFocus()
+    qtbot.keyClick(view.pages, Qt.Key.Key_End)
+    assert view.current_page() == guidance.page_count - 1
+    qtbot.keyClick(view.pages, Qt.Key.Key_Home)
+    assert view.current_page() == 0
+    qtbot.keyClick(view.pages, Qt.Key.Key_PageDown)
+    qtbot.keyClick(view.pages, Qt.Key.Key_PageDown)
+    assert view.pages.verticalScrollBar().value() > 0
+
+
+def test_dragging_selects_words_and_copy_puts_them_on_the_clipboard(qtbot, open_view, guidance):
+    view = open_view(guidance.path)
+    _wait_rendered(qtbot, view, 0)
+    words = view.pages.words(0)
+    first = next(i for i, w in enumerate(words) if w.text == "This")
+    last = next(i for i, w in enumerate(words) if w.text == "synthetic" and i > first)
+    start = view.pages.to_view(0, words[first][:4]).center().toPoint()
+    end = view.pages.to_view(0, words[last][:4]).center().toPoint()
+    viewport = view.pages.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, pos=start + QPoint(20, 0))
+    qtbot.mouseMove(viewport, pos=end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert view.pages.selected_text() == "This file is synthetic"
+    QGuiApplication.clipboard().clear()
+    view.pages.setFocus()
+    qtbot.keyClick(view.pages, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "This file is synthetic"
+
+
+def _click_point(qtbot, view: DocumentView, page: int, point: tuple[float, float]) -> None:
+    view.pages.go_to_page(page, (0, point[1] - 100))
+    pos = view.pages.to_view(page, (*point, *point)).topLeft().toPoint()
+    qtbot.mouseClick(view.pages.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_internal_link_jumps_and_external_link_is_asked_for(qtbot, open_view, guidance):
+    view = open_view(guidance.path)
+    with qtbot.waitSignal(view.externalLinkRequested, timeout=2000) as signal:
+        _click_point(qtbot, view, 0, (136, 727))
+    assert signal.args == ["https://example.org/test"]
+    _click_point(qtbot, view, 0, (136, 707))
+    assert view.current_page() == 2
+    # A JavaScript link is not a link at all: nothing is asked, the page does not move.
+    with qtbot.assertNotEmitted(view.externalLinkRequested):
+        _click_point(qtbot, view, 0, (136, 747))
+
+
+def test_pointing_hand_over_a_link(qtbot, open_view, guidance) -> None:
+    view = open_view(guidance.path)
+    view.pages.go_to_page(0, (0, 600))
+    pos = view.pages.to_view(0, (136, 707, 136, 707)).topLeft().toPoint()
+    qtbot.mouseMove(view.pages.viewport(), pos=pos)
+    assert view.pages.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
+    qtbot.mouseMove(view.pages.viewport(), pos=pos + QPoint(300, 0))
+    assert view.pages.viewport().cursor().shape() == Qt.CursorShape.ArrowCursor
+
+
+def test_scrolling_a_long_file_keeps_the_page_cache_bounded(qtbot, open_view, tmp_path) -> None:
+    path = make_many_pages_pdf(tmp_path / "long.pdf", pages=200)
+    view = open_view(path, blocks=[])
+    assert view.page_count() == 200
+    for page in range(0, 200, 4):
+        view.go_to_page(page)
+        _wait_rendered(qtbot, view, page)
+        assert len(view.pages.cache) <= CACHE_PAGES
+        assert view.pages.cache.nbytes <= CACHE_BYTES
+    assert len(view.pages.cache) >= 2  # what is in view stays drawn
+    assert view.pages.is_rendered(view.current_page())
