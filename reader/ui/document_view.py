@@ -39,7 +39,7 @@ from reader.core.pdfdoc import DocumentError, open_pdf, outline
 from reader.core.render import BLOCK_ANCHOR_PREFIX, Theme, anchor_for, blocks_html
 from reader.ui.find_bar import FindBar
 from reader.ui.goto_dialog import GotoDialog, missing_message, parse_paragraph
-from reader.ui.pdf_pages import PDF_LOCK, PageWorker, emit
+from reader.ui.pdf_pages import PDF_LOCK, PageWorker
 from reader.ui.pdf_sidebar import PdfSidebar
 from reader.ui.pdf_view import FIT_PAGE, FIT_WIDTH, ZOOM_STEPS, PdfView
 
@@ -136,7 +136,7 @@ class ParagraphsView(QTextBrowser):
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             block_id = self.block_id_at(event.position().toPoint())
             if block_id:
-                emit(self.showInPdfRequested, block_id)
+                self.showInPdfRequested.emit(block_id)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.createStandardContextMenu(event.pos())
@@ -144,7 +144,7 @@ class ParagraphsView(QTextBrowser):
         if block_id:
             menu.addSeparator()
             show = menu.addAction("Show in PDF")
-            show.triggered.connect(partial(emit, self.showInPdfRequested, block_id))
+            show.triggered.connect(partial(self.showInPdfRequested.emit, block_id))
         menu.exec(event.globalPos())
 
 
@@ -338,11 +338,11 @@ class DocumentView(QWidget):
         parsed = parse_paragraph(number) or number.strip()
         block = self._paragraph_block(parsed)
         if block is None or self._doc is None:
-            emit(self.statusMessage, missing_message(parsed))
+            self.statusMessage.emit(missing_message(parsed))
             return False
         self.paragraphs.scroll_to_block(block.id)
         self._show_on_page(block)
-        emit(self.statusMessage, f"Paragraph {parsed}, page {block.page + 1}.")
+        self.statusMessage.emit(f"Paragraph {parsed}, page {block.page + 1}.")
         return True
 
     def show_block(self, block_id: str, terms: list[str] | None = None) -> bool:
@@ -447,7 +447,7 @@ class DocumentView(QWidget):
         self.sidebar.set_current_page(index)
         self.previous_action.setEnabled(index > 0)
         self.next_action.setEnabled(index < self.pages.page_count() - 1)
-        emit(self.pageChanged, index)
+        self.pageChanged.emit(index)
 
     @Slot(float)
     def _on_zoom_changed(self, percent: float) -> None:
@@ -462,7 +462,7 @@ class DocumentView(QWidget):
             self.go_to_page(int(text) - 1)
             self.pages.setFocus()
         else:
-            emit(self.statusMessage, f"Type a page number from 1 to {self.pages.page_count()}.")
+            self.statusMessage.emit(f"Type a page number from 1 to {self.pages.page_count()}.")
 
     @Slot(int)
     def _on_zoom_chosen(self, row: int) -> None:
@@ -479,7 +479,7 @@ class DocumentView(QWidget):
         try:
             self.pages.set_zoom(float(text))
         except ValueError:
-            emit(self.statusMessage, "Type a zoom from 50% to 400%, or choose Fit width.")
+            self.statusMessage.emit("Type a zoom from 50% to 400%, or choose Fit width.")
             self._on_zoom_changed(self.pages.zoom())
 
     @Slot(int)
@@ -508,7 +508,7 @@ class DocumentView(QWidget):
     def _on_paragraph_link(self, url: QUrl) -> None:
         target = url.toString()
         if target.split(":", 1)[0].lower() in ("http", "https", "mailto"):
-            emit(self.externalLinkRequested, target)
+            self.externalLinkRequested.emit(target)
 
     @Slot(str, bool)
     def _on_find_requested(self, text: str, backward: bool) -> None:

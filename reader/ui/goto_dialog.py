@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.pdf_pages import emit
-
 _PARAGRAPH = re.compile(
     r"^\s*(?:(?:paragraphs?|paras?|par|p|§|¶)\.?\s*)?(\d{1,4})\s*(?:\(\s*([a-z])\s*\)|([a-z]))?\s*\.?\s*$",
     re.IGNORECASE,
@@ -84,7 +82,7 @@ class GotoDialog(QDialog):
         elif not self._exists(number):
             self.message.setText(missing_message(number))
         else:
-            emit(self.paragraphChosen, number)
+            self.paragraphChosen.emit(number)
             self.accept()
             return
         self.edit.setFocus()

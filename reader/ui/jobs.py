@@ -22,9 +22,8 @@ class Job(QObject):
     finished = Signal(object)
     failed = Signal(str)
     progress = Signal(int, int)
-    # Only plain values cross threads: the worker stores its result and signals with no
-    # arguments; the GUI thread then hands the Python object on (PySide6 has mis-counted
-    # references to Python objects queued across threads, crashing at interpreter exit).
+    # The worker stores its result on the job and signals with no arguments; the GUI thread
+    # then hands the result on, so listeners always run on the GUI thread with the object.
     _ended = Signal()
 
     def __init__(self, name: str) -> None:

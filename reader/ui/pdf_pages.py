@@ -10,8 +10,6 @@ GUI thread through :func:`reader.ui.jobs.start_job`.
 
 from __future__ import annotations
 
-import ctypes
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -33,38 +31,8 @@ CACHE_BYTES = 150 * 1024 * 1024
 # its size, so halve it every so many pages to keep memory flat over a long scroll.
 SHRINK_EVERY = 32
 MAX_HITS = 2000
-JOB_EMITS = 2  # reader.ui.jobs emits twice per job: "ended" on the worker, "finished" here
 
 PDF_LOCK = threading.RLock()
-
-
-def _emit_drops_true() -> bool:
-    """PySide6 6.12.0 on Python 3.11 drops a reference to ``True`` on every ``emit()``; a few
-    hundred emits later the interpreter aborts ("bool_dealloc"). Python 3.12 made True immortal."""
-
-    class _Probe(QObject):
-        probed = Signal()
-
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    probe.probed.emit()
-    return sys.getrefcount(True) < before
-
-
-_DROPS_TRUE = sys.version_info < (3, 12) and _emit_drops_true()
-
-
-def repay_emits(count: int = 1) -> None:
-    """Give back the references to True that ``count`` emits took (a no-op where none leak)."""
-    if _DROPS_TRUE:
-        for _ in range(count):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-
-
-def emit(signal: Any, *args: Any) -> None:
-    """``signal.emit(*args)``, without the PySide6 6.12 reference leak (see above)."""
-    signal.emit(*args)
-    repay_emits()
 
 
 def to_qimage(page: RenderedPage, device_ratio: float = 1.0) -> QImage:
@@ -266,29 +234,16 @@ class PageWorker(QObject):
         job = start_job(kind, work, self._draw.pool)
         job.finished.connect(self._on_render_done)
 
-    @staticmethod
-    def _release(job: QObject | None) -> None:
-        """Let a finished job go: jobs are owned by the application and would otherwise keep
-        their result (a page of pixels) for as long as the app runs."""
-        if job is not None:
-            if hasattr(job, "result"):
-                job.result = None
-            job.deleteLater()
-
     @Slot(object)
     def _on_render_done(self, result: tuple[tuple, PageImage | None]) -> None:
-        repay_emits(JOB_EMITS)
-        self._release(self.sender())
         token, item = result
         self._pending.discard(token)
         self._wanted.discard(token)
         if item is None or self._closed:
             return
-        emit(self.pageRendered if token[0] == "page" else self.thumbnailRendered, item)
+        (self.pageRendered if token[0] == "page" else self.thumbnailRendered).emit(item)
 
     @Slot(object)
     def _on_search_done(self, result: tuple[int, list]) -> None:
-        repay_emits(JOB_EMITS)
-        self._release(self.sender())
         if not self._closed:
-            emit(self.searchFinished, *result)
+            self.searchFinished.emit(*result)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.pdfdoc import OutlineEntry
-from reader.ui.pdf_pages import PageImage, PageWorker, emit
+from reader.ui.pdf_pages import PageImage, PageWorker
 
 THUMB_WIDTH = 96
 MAX_THUMBNAILS = 300
@@ -176,8 +176,8 @@ class PdfSidebar(QTabWidget):
     def _on_outline_item(self, item: QTreeWidgetItem, _column: int) -> None:
         page = item.data(0, PAGE_ROLE)
         if page is not None:
-            emit(self.pageRequested, int(page))
+            self.pageRequested.emit(int(page))
 
     @Slot(QListWidgetItem)
     def _on_thumbnail_item(self, item: QListWidgetItem) -> None:
-        emit(self.pageRequested, int(item.data(PAGE_ROLE)))
+        self.pageRequested.emit(int(item.data(PAGE_ROLE)))

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
 from reader.core.pdfdoc import PageLink, Word, page_links, page_sizes, page_words
-from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker, emit, find_text_page
+from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker, find_text_page
 
 Rect = tuple[float, float, float, float]
 
@@ -160,7 +160,7 @@ class PdfView(QAbstractScrollArea):
             page, point = held
             top = self._page_top(page) + point[1] * self._scale
             self._set_scroll(top - spot.y())
-        emit(self.zoomChanged, self.zoom())
+        self.zoomChanged.emit(self.zoom())
 
     def zoom_in(self) -> None:
         current = self.zoom()
@@ -356,7 +356,7 @@ class PdfView(QAbstractScrollArea):
     def _set_current(self, index: int) -> None:
         if index != self._current:
             self._current = index
-            emit(self.pageChanged, index)
+            self.pageChanged.emit(index)
 
     def _page_under(self, pos: QPointF) -> int | None:
         for index in self.visible_pages():
@@ -610,7 +610,7 @@ class PdfView(QAbstractScrollArea):
             self._mark = None
             self.go_to_page(link.page, link.point)
         elif link.kind == "external" and link.uri:
-            emit(self.externalLinkRequested, link.uri)
+            self.externalLinkRequested.emit(link.uri)
 
     def _set_selection(self, selection: tuple[int, int, int] | None) -> None:
         if selection != self._selection:
@@ -618,4 +618,4 @@ class PdfView(QAbstractScrollArea):
             self._selection = selection
             self.viewport().update()
             if had != (selection is not None) or selection is not None:
-                emit(self.selectionChanged, selection is not None)
+                self.selectionChanged.emit(selection is not None)

@@ -33,19 +33,6 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _top_up_singletons(count: int = 64) -> None:
-    """PySide6 6.12.0 on Python 3.11 drops references to None and True in some signal and slot
-    calls; a long scroll would abort the process ("none_dealloc"). Extra references to these
-    singletons cost nothing, so the bench adds some to finish its measurement. The app itself
-    needs a PySide6 without the bug (or Python 3.12+, where the singletons are immortal)."""
-    import ctypes
-
-    for _ in range(count):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(False))
-
-
 def _wait(app, done, timeout: float = 10.0) -> None:
     stop = time.perf_counter() + timeout
     while not done() and time.perf_counter() < stop:
@@ -106,7 +93,6 @@ def child_scroll(path: str) -> dict:
     samples = []
     started = time.perf_counter()
     for index in range(count):
-        _top_up_singletons()
         pages.go_to_page(index)
         _wait(app, lambda i=index: pages.is_rendered(i))
         pages.viewport().repaint()
