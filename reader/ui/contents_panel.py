@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from reader.core.content import Tab
+from reader.core.content import Section, Tab
 
 BLOCK_ROLE = Qt.ItemDataRole.UserRole
 
@@ -28,9 +28,13 @@ class ContentsPanel(QTreeWidget):
         self.itemClicked.connect(self._on_item_activated)
 
     def show_tab(self, tab: Tab) -> None:
+        self.show_sections(tab.sections)
+
+    def show_sections(self, sections: list[Section]) -> None:
+        """List headings (a tab's, or a document's) as a tree by level."""
         self.clear()
         parents: list[tuple[int, QTreeWidgetItem]] = []
-        for section in tab.sections:
+        for section in sections:
             while parents and parents[-1][0] >= section.level:
                 parents.pop()
             item = QTreeWidgetItem([section.title.rstrip(":")])

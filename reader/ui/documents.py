@@ -6,6 +6,7 @@ runs the slow parts (copying, probing, extracting, indexing) off the GUI thread.
 
 from __future__ import annotations
 
+import html
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.content import Section
 from reader.core.library import SUPPORTED, AddResult, Document
 from reader.core.render import blocks_html
 from reader.ui.jobs import start_job
@@ -39,7 +41,17 @@ class _BlocksView(QTextBrowser):
         font = self.font()
         font.setPointSize(text_size)
         self.document().setDefaultFont(font)
-        self.setHtml(f"<h1>{title}</h1>" + blocks_html(blocks, theme_from_palette()))
+        self._title = title
+        self._blocks = blocks
+        self.set_theme(theme_from_palette())
+
+    def set_theme(self, theme) -> None:
+        self.setHtml(f"<h1>{html.escape(self._title)}</h1>" + blocks_html(self._blocks, theme))
+
+    def set_text_size(self, points: int) -> None:
+        font = self.document().defaultFont()
+        font.setPointSize(points)
+        self.document().setDefaultFont(font)
 
 
 class DocumentsController(QObject):
@@ -104,6 +116,11 @@ class DocumentsController(QObject):
     def _on_add_failed(self, path: Path, message: str) -> None:
         self._busy -= 1
         self.window.statusBar().clearMessage()
+        if "password" in message.lower():
+            message += (
+                " The reader does not keep passwords or unprotected copies; ask the sender "
+                "for a copy without a password."
+            )
         QMessageBox.warning(self.window, "The document was not added", message)
 
     @Slot(object)
@@ -187,8 +204,9 @@ class DocumentsController(QObject):
     def show_paragraph(self, number: str) -> None:
         doc = self.library.for_slot("guidance-pdf")
         if doc is None:
+            which = f"Paragraph {number} is" if number else "Numbered paragraphs are"
             self.window.statusBar().showMessage(
-                f"Paragraph {number} is in the guidance PDF, which is not installed yet. "
+                f"{which} in the guidance PDF, which is not installed yet. "
                 "Add it with File ▸ Add document….",
                 STATUS_MS,
             )
@@ -266,19 +284,37 @@ class DocumentsController(QObject):
         if ok:
             self.remove(docs[labels.index(choice)])
 
+    def current_sections(self) -> tuple[str, list[Section]]:
+        """The current document's title and headings, for the contents sidebar."""
+        current = self.window.tabs.currentWidget()
+        for doc_id, widget in self.tabs.items():
+            doc = self.library.get(doc_id)
+            if widget is current and doc is not None:
+                title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
+                sections = [
+                    Section(b.section, b.text, max(1, b.level), b.id)
+                    for b in self.library.blocks_of(doc)
+                    if b.kind == "heading"
+                ]
+                return title, sections
+        return "", []
+
+    def current_document_view(self) -> QWidget | None:
+        """The document view of the current tab, if the current tab shows a document."""
+        current = self.window.tabs.currentWidget()
+        return current if current in self.tabs.values() else None
+
     @Slot()
     def _on_goto_requested(self) -> None:
-        try:
-            from reader.ui.goto_dialog import ask_paragraph
-        except ImportError:  # pragma: no cover
-            ask_paragraph = None
-        if ask_paragraph is not None:
-            number = ask_paragraph(self.window)
-        else:
-            number, ok = QInputDialog.getText(self.window, "Go to paragraph", "Paragraph:")
-            number = number if ok else None
-        if number:
-            self.show_paragraph(number.strip())
+        view = self.current_document_view()
+        if view is None:
+            doc = self.library.for_slot("guidance-pdf")
+            if doc is None:
+                self.show_paragraph("")  # says the guidance PDF is not installed
+                return
+            view = self.open_document(doc)
+        if hasattr(view, "open_goto_dialog"):
+            view.open_goto_dialog()
 
     @Slot(int)
     def _on_tab_close_requested(self, index: int) -> None:

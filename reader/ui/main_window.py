@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         a.zoom_reset.triggered.connect(partial(self._change_text_size, 0))
         a.show_contents.toggled.connect(self.contents_dock.setVisible)
         self.contents_dock.visibilityChanged.connect(a.show_contents.setChecked)
-        a.find.triggered.connect(self.find_bar.open_bar)
+        a.find.triggered.connect(self._on_find_action)
         a.next_tab.triggered.connect(partial(self._step_tab, +1))
         a.previous_tab.triggered.connect(partial(self._step_tab, -1))
         for index, action in enumerate(a.tab_actions):
@@ -256,7 +256,13 @@ class MainWindow(QMainWindow):
     # -- slots ---------------------------------------------------------------------------------
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
-        if index < 0 or self.tabs.widget(index) not in self.views.values():
+        if index < 0:
+            return
+        if self.tabs.widget(index) not in self.views.values():
+            self.find_bar.hide()
+            title, sections = self.documents.current_sections()
+            self.contents.show_sections(sections)
+            self.contents_dock.setWindowTitle(f"Contents — {title}")
             return
         tab = self.pack.tab(self.current_tab_id())
         self.contents.show_tab(tab)
@@ -267,6 +273,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_section_requested(self, block_id: str) -> None:
+        view = self.documents.current_document_view()
+        if view is not None:
+            if hasattr(view, "show_block"):
+                view.show_block(block_id)
+            return
         self.show_place(Place(self.current_tab_id(), block_id))
         self.current_view().setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -291,10 +302,19 @@ class MainWindow(QMainWindow):
         else:
             self.settings.text_size += step
         self.settings.clamp()
-        for view in self.views.values():
-            view.set_text_size(self.settings.text_size)
+        for view in (*self.views.values(), *self.documents.tabs.values()):
+            if hasattr(view, "set_text_size"):
+                view.set_text_size(self.settings.text_size)
         self.statusBar().showMessage(f"Text size {self.settings.text_size} pt", 2000)
         self.save_settings()
+
+    @Slot()
+    def _on_find_action(self) -> None:
+        view = self.documents.current_document_view()
+        if view is not None and hasattr(view, "open_find"):
+            view.open_find()
+        else:
+            self.find_bar.open_bar()
 
     @Slot()
     def _on_search_shortcut(self) -> None:
@@ -313,8 +333,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_color_scheme_changed(self) -> None:
         theme = theme_from_palette()
-        for view in self.views.values():
-            view.set_theme(theme)
+        for view in (*self.views.values(), *self.documents.tabs.values()):
+            if hasattr(view, "set_theme"):
+                view.set_theme(theme)
 
     @Slot(str)
     def _on_link_hovered(self, target: str) -> None:

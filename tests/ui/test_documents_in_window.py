@@ -1,0 +1,150 @@
+"""Documents as a clinician adds and uses them: add, open beside the slot, jump, search, remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reader.ui.document_view import DocumentView
+from tests.factories import GuidanceSpec, make_guidance_pdf, make_not_a_pdf
+
+
+@pytest.fixture
+def guidance(tmp_path: Path) -> tuple[Path, GuidanceSpec]:
+    path = tmp_path / "incoming" / "Leadership_and_management_for_all_doctors.pdf"
+    path.parent.mkdir()
+    spec = make_guidance_pdf(path, pages=8, paragraphs=16)
+    return path, spec
+
+
+def _added(window, qtbot, slot: str = "guidance-pdf") -> DocumentView:
+    qtbot.waitUntil(lambda: window.services.library.for_slot(slot) is not None, timeout=30000)
+    doc = window.services.library.for_slot(slot)
+    qtbot.waitUntil(lambda: doc.id in window.documents.tabs, timeout=30000)
+    return window.documents.tabs[doc.id]
+
+
+def test_added_pdf_opens_in_a_tab_beside_its_slot(window, qtbot, guidance) -> None:
+    path, _spec = guidance
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    assert isinstance(view, DocumentView)
+    assert window.tabs.currentWidget() is view
+    index = window.tabs.indexOf(view)
+    assert window.tabs.tabText(index - 1) == "Guidance"
+    assert window.tabs.tabText(index).startswith("Leadership and management")
+    assert view.page_count() == 8
+    guidance_text = window.views["guidance"]
+    window.actions.tab_actions[0].trigger()
+    assert "Installed. PDF, 8 pages" in guidance_text.toPlainText()
+
+
+def test_paragraph_link_and_go_to_paragraph_land_on_its_page(window, qtbot, guidance) -> None:
+    path, spec = guidance
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    window.actions.tab_actions[2].trigger()  # Discussion tools, which cites paragraph 85
+    window.views["discussion-tools"].linkRequested.emit("para:12")
+    assert window.tabs.currentWidget() is view
+    expected = next(p.page for p in spec.paragraphs if p.number == "12")
+    qtbot.waitUntil(lambda: view.current_page() == expected)
+    window.views["discussion-tools"].linkRequested.emit("para:85")
+    assert "There is no paragraph 85" in window.statusBar().currentMessage()
+
+
+def test_search_hit_in_the_pdf_opens_it_and_marks_the_words(window, qtbot, guidance) -> None:
+    path, spec = guidance
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    qtbot.waitUntil(lambda: window.index_ready, timeout=30000)
+    window.actions.tab_actions[0].trigger()
+    panel = window.search_panel
+    panel.source.setCurrentIndex(panel.source.findData("documents"))
+    panel.box.setText("para 14")
+    panel.run_now()
+    assert panel.hit_of(panel.results.item(0)).id == "guidance-pdf.para-14"
+    qtbot.keyClick(panel.box, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is view
+    expected = next(p.page for p in spec.paragraphs if p.number == "14")
+    qtbot.waitUntil(lambda: view.current_page() == expected)
+
+
+def test_contents_sidebar_lists_the_documents_headings(window, qtbot, guidance) -> None:
+    path, spec = guidance
+    window.documents.add_files([path])
+    _added(window, qtbot)
+    titles = window.contents.titles()
+    assert spec.headings[0][1] in titles
+
+
+def test_a_bad_file_is_refused_in_plain_words(window, qtbot, tmp_path, no_modal_boxes) -> None:
+    bad = make_not_a_pdf(tmp_path / "scan.pdf")
+    window.documents.add_files([bad])
+    qtbot.waitUntil(lambda: any(kind == "warning" for kind, _ in no_modal_boxes), timeout=30000)
+    message = next(text for kind, text in no_modal_boxes if kind == "warning")
+    assert message == "scan.pdf is not a PDF file."
+    assert window.services.library.documents == []
+
+
+def test_dropping_a_file_on_the_window_adds_it(window, qtbot, guidance) -> None:
+    path, _ = guidance
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    point = QPoint(200, 200)
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, drop)
+    assert isinstance(_added(window, qtbot), DocumentView)
+
+
+def test_remove_asks_first_and_keeps_the_page_text(
+    window, qtbot, guidance, monkeypatch, no_modal_boxes
+) -> None:
+    path, _ = guidance
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    window.actions.remove_document.trigger()  # answered No by the fixture
+    assert window.documents.tabs
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.tabs.setCurrentWidget(view)
+    window.actions.remove_document.trigger()
+    assert window.documents.tabs == {}
+    assert window.services.library.for_slot("guidance-pdf") is None
+    assert path.is_file()
+    window.actions.tab_actions[0].trigger()
+    assert "Not installed yet" in window.views["guidance"].toPlainText()
+
+
+def test_files_in_the_documents_folder_are_added_at_start(make_window, qtbot, dirs, guidance):
+    path, _ = guidance
+    dirs.documents.mkdir(parents=True)
+    (dirs.documents / path.name).write_bytes(path.read_bytes())
+    window = make_window()
+    window.documents.scan_drop_folder()
+    qtbot.waitUntil(
+        lambda: window.services.library.for_slot("guidance-pdf") is not None, timeout=30000
+    )
+    qtbot.waitUntil(lambda: "Installed" in _guidance_text(window))
+
+
+def _guidance_text(window) -> str:
+    window.actions.tab_actions[0].trigger()
+    return window.views["guidance"].toPlainText()
