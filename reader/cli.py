@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     shot = commands.add_parser(
         "screenshot", parents=[common], help="save a picture of the main window"
     )
-    shot.add_argument("--tab", metavar="ID", help="the tab to show")
+    shot.add_argument(
+        "--tab", metavar="ID", help="the tab to show, or a document slot such as guidance-pdf"
+    )
     shot.add_argument("--size", metavar="WxH", default="1100x760", help="window size in pixels")
     shot.add_argument("--out", metavar="FILE.png", required=True, type=Path)
 
@@ -113,10 +115,9 @@ def cmd_blocks(args: argparse.Namespace) -> int:
 def cmd_screenshot(args: argparse.Namespace) -> int:
     size = _size(args.size)
     pack = load_content(args)
-    if args.tab and args.tab not in {t.id for t in pack.tabs}:
-        raise UsageError(
-            f"there is no tab '{args.tab}'; the tabs are {', '.join(t.id for t in pack.tabs)}."
-        )
+    known = [t.id for t in pack.tabs] + [s.id for s in pack.slots]
+    if args.tab and args.tab not in known:
+        raise UsageError(f"there is no tab '{args.tab}'; the tabs are {', '.join(known)}.")
     from reader.ui.app import take_screenshot
 
     take_screenshot(pack, user_dirs(args), args.out, tab=args.tab, size=size)

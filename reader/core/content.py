@@ -105,6 +105,11 @@ class Slot:
     title: str
     kind: str  # pdf | pptx
     keywords: tuple[str, ...] = ()
+    label: str = ""  # a short name for the document's tab
+
+    @property
+    def tab_label(self) -> str:
+        return self.label or self.title
 
 
 @dataclass(frozen=True)

@@ -282,6 +282,7 @@ def parse_pack(root: Path) -> ContentPack:
                 title=_require(entry, "title", f"{where} [[slots]]"),
                 kind=_require(entry, "kind", f"{where} [[slots]]"),
                 keywords=tuple(entry.get("keywords", ())),
+                label=str(entry.get("label", "")),
             )
         )
     slot_ids = {s.id for s in slots}

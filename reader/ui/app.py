@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -58,6 +58,16 @@ def run_gui(pack: ContentPack, dirs: UserDirs, open_file: Path | None = None) ->
     return status
 
 
+def _wait_until(app: QApplication, done, timeout_s: float = 5.0) -> None:
+    """Process events until ``done()`` (e.g. a page has been rendered) or the timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not done() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    app.processEvents()
+
+
 def take_screenshot(
     pack: ContentPack,
     dirs: UserDirs,
@@ -70,13 +80,17 @@ def take_screenshot(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     window = build_window(pack, dirs)
-    if tab is not None:
+    document = window.services.library.for_slot(tab) if tab else None
+    if tab is not None and document is None:
         if tab not in window.views:
             raise ValueError(f"there is no tab '{tab}' (tabs: {', '.join(window.views)})")
         window.tabs.setCurrentWidget(window.views[tab])
     window.resize(*size)
     window.show()
     app.processEvents()
+    if document is not None:
+        view = window.documents.open_document(document)
+        _wait_until(app, lambda: getattr(view, "first_page_shown", lambda: True)())
     out.parent.mkdir(parents=True, exist_ok=True)
     saved = window.grab().save(str(out), "PNG")
     window.close()

@@ -241,8 +241,10 @@ class DocumentView(QWidget):
             act.setCheckable(checkable)
             return act
 
-        self.sidebar_action = action("Sidebar", "F4", checkable=True)
-        self.sidebar_action.setChecked(True)
+        # Closed at first: the window's contents sidebar already lists the headings, and the
+        # page deserves the width. F4 opens the outline and thumbnails.
+        self.sidebar_action = action("Outline and pages", "F4", checkable=True)
+        self.sidebar_action.setChecked(False)
         self.previous_action = action("Previous page")
         self.next_action = action("Next page")
         self.find_action = action("Find", "Ctrl+F")
@@ -301,6 +303,7 @@ class DocumentView(QWidget):
         self.zoom_box.activated.connect(self._on_zoom_chosen)
         self.zoom_box.lineEdit().returnPressed.connect(self._on_zoom_typed)
         self.sidebar_action.toggled.connect(self.sidebar.setVisible)
+        self.sidebar.setVisible(self.sidebar_action.isChecked())
         self.paragraphs_action.toggled.connect(self._on_paragraphs_toggled)
         self.previous_action.triggered.connect(self._on_previous_page)
         self.next_action.triggered.connect(self._on_next_page)
@@ -308,6 +311,13 @@ class DocumentView(QWidget):
         self.goto_action.triggered.connect(self.open_goto_dialog)
 
     # -- public API ------------------------------------------------------------------------
+    def first_page_shown(self) -> bool:
+        """True once the pages on screen have been drawn (or the file could not be opened)."""
+        if self._doc is None:
+            return True
+        visible = self.pages.visible_pages()
+        return all(self.pages.cache.get(i) is not None for i in visible)
+
     def page_count(self) -> int:
         return 0 if self._doc is None else self.pages.page_count()
 

@@ -161,8 +161,9 @@ class DocumentsController(QObject):
             if doc.slot:
                 page_tab = self.window.views[self.library.pack.slot(doc.slot).tab]
                 after = self.window.tabs.indexOf(page_tab)
-            title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
-            label = title if len(title) <= 28 else title[:26] + "…"
+            slot = self.library.pack.slot(doc.slot) if doc.slot else None
+            title = slot.title if slot else doc.title
+            label = slot.tab_label if slot else (title if len(title) <= 28 else title[:26] + "…")
             index = self.window.tabs.insertTab(after + 1, widget, label)
             self.window.tabs.setTabToolTip(index, f"{title} ({doc.original_name})")
             self.window.tabs.setTabsClosable(True)
@@ -284,20 +285,18 @@ class DocumentsController(QObject):
         if ok:
             self.remove(docs[labels.index(choice)])
 
-    def current_sections(self) -> tuple[str, list[Section]]:
-        """The current document's title and headings, for the contents sidebar."""
+    def current_sections(self) -> list[Section]:
+        """The current document's headings, for the contents sidebar."""
         current = self.window.tabs.currentWidget()
         for doc_id, widget in self.tabs.items():
             doc = self.library.get(doc_id)
             if widget is current and doc is not None:
-                title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
-                sections = [
+                return [
                     Section(b.section, b.text, max(1, b.level), b.id)
                     for b in self.library.blocks_of(doc)
                     if b.kind == "heading"
                 ]
-                return title, sections
-        return "", []
+        return []
 
     def current_document_view(self) -> QWidget | None:
         """The document view of the current tab, if the current tab shows a document."""

@@ -96,7 +96,12 @@ class MainWindow(QMainWindow):
         self.search_dock.setObjectName("search-dock")
         self.search_dock.setWidget(self.search_panel)
         self.search_dock.setFeatures(self.contents_dock.features())
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
+        # Search shares the left side with the contents, as a second tab (Ctrl+Shift+F raises
+        # it), so the text keeps the width of the window.
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
+        self.tabifyDockWidget(self.contents_dock, self.search_dock)
+        self.contents_dock.raise_()
+        self.resizeDocks([self.contents_dock], [290], Qt.Orientation.Horizontal)
 
         self.actions = build_menus(self, [t.title for t in pack.tabs])
         self.documents = DocumentsController(self)
@@ -260,13 +265,10 @@ class MainWindow(QMainWindow):
             return
         if self.tabs.widget(index) not in self.views.values():
             self.find_bar.hide()
-            title, sections = self.documents.current_sections()
-            self.contents.show_sections(sections)
-            self.contents_dock.setWindowTitle(f"Contents — {title}")
+            self.contents.show_sections(self.documents.current_sections())
             return
         tab = self.pack.tab(self.current_tab_id())
         self.contents.show_tab(tab)
-        self.contents_dock.setWindowTitle(f"Contents — {tab.title}")
         if not self._navigating:
             self.history.visit(Place(tab.id))
             self._update_history_actions()
