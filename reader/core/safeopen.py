@@ -19,13 +19,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from reader.core.content import Block, Link
-from reader.core.pdfdoc import (
-    DocumentError,
-    PasswordRequired,
-    extract_blocks,
-    inspect_pdf,
-    open_pdf,
-)
+from reader.core.pdfdoc import DocumentError, PasswordRequired, inspect_pdf, open_pdf
+from reader.core.pdfparagraphs import extract_blocks
 from reader.core.slides import extract_slide_blocks, inspect_deck
 
 CHILD_FLAG = "--safeopen-child"  # argv marker a frozen app's entry point hands to child_main

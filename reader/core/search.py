@@ -11,15 +11,18 @@ The folder may be shared by two running copies of the app, so:
   to point at it, so a reader never sees half an index;
 * a searcher that fails because the index changed under it reopens and tries once more.
 
-How words are read (tokens, spellings, stemming, the query language) lives in
-:mod:`reader.core.search_query`. Whoosh is imported here, so the app imports this module lazily.
+This module is the index's public face; the rest of search lives in smaller rooms:
+:mod:`~reader.core.search_words` (tokens, spellings, stems), :mod:`~reader.core.search_query`
+(the query language), :mod:`~reader.core.search_schema` (what Whoosh stores),
+:mod:`~reader.core.search_builder` (ranked Whoosh queries, "did you mean") and
+:mod:`~reader.core.search_results` (hits and snippets). Whoosh is imported here, so the app
+imports this module lazily.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import logging
 import re
@@ -29,33 +32,37 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import filelock
-from whoosh import fields, formats, scoring
 from whoosh import index as windex
-from whoosh import query as wq
-from whoosh.analysis import Token, Tokenizer
+from whoosh import scoring
 
 from reader.core.atomic import write_text_atomic
 from reader.core.content import PAGE_DOCUMENT, Block
-from reader.core.search_query import (
-    MIN_PREFIX_CHARS,
-    AnyOf,
-    Marker,
-    Node,
-    ParsedQuery,
-    Phrase,
-    Segments,
-    Word,
-    iter_tokens,
-    paragraph_ref,
-    parse,
-    prefix_variants,
-    prepare_synonyms,
-    word_forms,
-)
+from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
+from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
+from reader.core.search_results import Hit, Marker, SearchResult
+from reader.core.search_schema import make_schema
+
+__all__ = [
+    "HINT_BAD_SOURCE",
+    "HINT_NOT_READY",
+    "HINT_NO_MATCH",
+    "INDEX_VERSION",
+    "MSG_BUILT",
+    "MSG_DAMAGED",
+    "MSG_STALE",
+    "SOURCES",
+    "Hit",
+    "SearchIndex",
+    "SearchIndexBusy",
+    "SearchResult",
+    "fingerprint",
+    "make_schema",
+    "source_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +70,8 @@ log = logging.getLogger(__name__)
 INDEX_VERSION = 1
 SOURCES = ("tabs", "documents", "notes")
 
-# Ranking. BM25F over text, section title and tab/document title; a word found in the section
-# title counts extra, so blocks of the section that is *about* the words come first.
-SECTION_BOOST = 1.6
-TITLE_BOOST = 0.6
-PREFIX_BOOST = 0.5  # completions of the word being typed count half a real match
-MAX_COMPLETIONS = 40  # "co" may complete to hundreds of words: keep the commonest
-PARAGRAPH_BOOST = 12.0  # a number in the query that is also a paragraph's own number
-REF_BOOST = 100.0  # the whole query names a paragraph: that paragraph first
-WEIGHTING = {"B": 0.75, "K1": 1.2, "text_B": 0.5, "section_B": 0.3, "title_B": 0.3}
-
-FEW_HITS = 3  # below this, look for a "did you mean"
 LOCK_TIMEOUT_S = 30.0
 _GENERATION_RE = re.compile(r"^gen-[0-9a-f]{32}$")
-_NUMBER_RE = re.compile(r"^\d{1,4}[a-z]?$")
 _MOD = 1 << 256
 
 MSG_BUILT = "The search index has been built."
@@ -91,75 +86,6 @@ Progress = Callable[[int, int], None]
 
 class SearchIndexBusy(RuntimeError):
     """Another copy of the app kept the index locked for longer than we are willing to wait."""
-
-
-# --- analysis as Whoosh sees it ------------------------------------------------------------
-
-
-class WordTokenizer(Tokenizer):
-    """Whoosh's view of :func:`~reader.core.search_query.iter_tokens`, yielding one form.
-
-    ``form`` is ``"stem"`` (ranked search), ``"norm"`` (completing the word being typed) or
-    ``"folded"`` (the vocabulary for "did you mean", in the text's own spelling).
-    """
-
-    def __init__(self, form: str = "stem") -> None:
-        self.form = form
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, WordTokenizer) and other.form == self.form
-
-    def __hash__(self) -> int:
-        return hash(self.form)
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        form = self.form
-        for pos, (start, end, forms) in enumerate(iter_tokens(value)):
-            token.text = getattr(forms, form)
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-def make_schema() -> fields.Schema:
-    stem = WordTokenizer("stem")
-    return fields.Schema(
-        id=fields.ID(unique=True, stored=True),
-        source=fields.ID(stored=True),
-        document=fields.ID(stored=True),
-        tab=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        paragraph=fields.ID(stored=True),
-        page=fields.STORED(),
-        title=fields.TEXT(analyzer=stem, stored=True, phrase=False),
-        section=fields.TEXT(analyzer=stem, stored=True),
-        text=fields.TEXT(analyzer=stem, stored=True),
-        words=fields.TEXT(analyzer=WordTokenizer("norm"), phrase=False),
-        # Only the vocabulary matters for "did you mean": no frequencies, no lengths to keep.
-        spell=fields.FieldType(formats.Existence(), WordTokenizer("folded")),
-        section_id=fields.STORED(),
-        fp=fields.STORED(),
-    )
 
 
 # --- what goes in ----------------------------------------------------------------------------
@@ -229,70 +155,6 @@ def fingerprint(
     """
     entries = _entries(blocks, titles)
     return _fingerprint_of(len(entries), sum(e.digest for e in entries))
-
-
-# --- what comes out --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    source: str
-    document: str
-    tab: str
-    kind: str
-    title: str
-    section: str
-    paragraph: str | None
-    page: int | None
-    score: float
-    snippet: Segments  # (text, is_match) pieces, in order
-    terms: tuple[str, ...]  # the words of the block that matched, as written there
-
-    @property
-    def snippet_text(self) -> str:
-        return "".join(text for text, _ in self.snippet)
-
-    @property
-    def snippet_html(self) -> str:
-        return "".join(
-            f"<b>{html.escape(text)}</b>" if matched else html.escape(text)
-            for text, matched in self.snippet
-        )
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "source": self.source,
-            "document": self.document,
-            "tab": self.tab,
-            "title": self.title,
-            "section": self.section,
-            "paragraph": self.paragraph,
-            "page": self.page,
-            "score": round(self.score, 4),
-            "snippet": self.snippet_text,
-            "snippet_html": self.snippet_html,
-            "terms": list(self.terms),
-        }
-
-
-@dataclass
-class SearchResult:
-    query: str
-    hits: list[Hit] = field(default_factory=list)
-    suggestion: str | None = None
-    hint: str | None = None
-    paragraph_ref: str | None = None
-
-    def to_json(self) -> dict:
-        return {
-            "query": self.query,
-            "hits": [hit.to_json() for hit in self.hits],
-            "suggestion": self.suggestion,
-            "hint": self.hint,
-            "paragraph_ref": self.paragraph_ref,
-        }
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -449,69 +311,17 @@ class SearchIndex:
                 result.hint = HINT_NOT_READY
                 return result
             limit = max(1, min(int(limit or 20), 1000))
-            found = self._run(searcher, parsed, ref, limit, source)
+            found = run_query(searcher, parsed, ref, limit, source)
             marker = Marker(parsed)
-            result.hits = [self._hit(doc, score, marker) for doc, score in found]
+            result.hits = [Hit.from_stored(doc, score, marker) for doc, score in found]
             if len(result.hits) < FEW_HITS and not parsed.is_empty:
-                result.suggestion = self._suggest(searcher, parsed, source, len(result.hits))
+                result.suggestion = suggest(
+                    searcher, parsed, self.synonyms, source, len(result.hits)
+                )
         if not result.hits and not hints and len(parsed.must) > 1:
             hints.append(HINT_NO_MATCH)
         result.hint = hints[0] if hints else None
         return result
-
-    def _run(self, searcher, parsed: ParsedQuery, ref: str | None, limit: int, source):
-        query = _QueryBuilder(searcher.reader()).build(parsed, ref)
-        if query is None:
-            return []
-        filter_q = wq.Term("source", source) if source else None
-        results = searcher.search(query, limit=limit, filter=filter_q)
-        return [(hit.fields(), hit.score) for hit in results]
-
-    def _hit(self, doc: dict, score: float, marker: Marker) -> Hit:
-        text = doc.get("text", "")
-        snippet, terms = marker.snippet(text)
-        page = doc.get("page")
-        return Hit(
-            id=doc["id"],
-            source=doc.get("source", ""),
-            document=doc.get("document", ""),
-            tab=doc.get("tab", ""),
-            kind=doc.get("kind", ""),
-            title=doc.get("title", ""),
-            section=doc.get("section", ""),
-            paragraph=doc.get("paragraph") or None,
-            page=page if isinstance(page, int) else None,
-            score=float(score or 0.0),
-            snippet=snippet,
-            terms=terms,
-        )
-
-    def _suggest(self, searcher, parsed: ParsedQuery, source, found: int) -> str | None:
-        """A "did you mean" from the index's own words, offered only if it finds more."""
-        reader = searcher.reader()
-        corrector = searcher.corrector("spell")
-        synonym_words = {w for group in self.synonyms for m in group for w in m.key}
-        text = parsed.text
-        changed = False
-        for start, end, word in sorted(parsed.spans, key=lambda s: s[0], reverse=True):
-            forms = word.forms
-            if len(forms.folded) < 3 or not forms.folded.isalpha():
-                continue
-            if forms.stem in synonym_words or reader.doc_frequency("text", forms.stem):
-                continue
-            if word.prefix and any(True for _ in reader.expand_prefix("words", forms.norm)):
-                continue
-            suggestions = corrector.suggest(forms.folded, limit=1, maxdist=2, prefix=1)
-            if suggestions and suggestions[0] != forms.folded:
-                text = text[:start] + suggestions[0] + text[end:]
-                changed = True
-        if not changed:
-            return None
-        suggestion = " ".join(text.split())
-        again = parse(suggestion + " ", self.synonyms)
-        if len(self._run(searcher, again, None, FEW_HITS, source)) <= found:
-            return None
-        return suggestion
 
     # -- the folder --
 
@@ -710,97 +520,3 @@ def _write_meta(folder: Path, count: int, total: int) -> None:
         "files": files,
     }
     write_text_atomic(folder / "meta.json", json.dumps(meta, indent=1))
-
-
-# --- queries ---------------------------------------------------------------------------------
-
-
-class _QueryBuilder:
-    """Turns a parsed query into a Whoosh query; needs the reader to expand half-typed words."""
-
-    def __init__(self, reader) -> None:
-        self.reader = reader
-
-    def build(self, parsed: ParsedQuery, ref: str | None) -> wq.Query | None:
-        query: wq.Query | None = None
-        if parsed.must:
-            query = wq.And([self.node(n) for n in parsed.must])
-            if parsed.must_not:
-                query = wq.AndNot(query, wq.Or([_negative_query(n) for n in parsed.must_not]))
-        if ref is not None:
-            para = self.paragraph(ref)
-            query = para if query is None else wq.Or([para, query])
-        return query
-
-    def node(self, node: Node) -> wq.Query:
-        if isinstance(node, Word):
-            return self.word(node)
-        if isinstance(node, Phrase):
-            return _phrase_query(node.words)
-        if isinstance(node, AnyOf):
-            return wq.Or([self.node(n) for n in node.options])
-        return wq.And([self.node(n) for n in node.items])
-
-    def word(self, word: Word) -> wq.Query:
-        forms = word.forms
-        clauses: list[wq.Query] = [
-            wq.Term("text", forms.stem),
-            wq.Term("section", forms.stem, boost=SECTION_BOOST),
-            wq.Term("title", forms.stem, boost=TITLE_BOOST),
-        ]
-        if _NUMBER_RE.match(forms.folded):
-            clauses.append(wq.Term("paragraph", forms.folded, boost=PARAGRAPH_BOOST))
-        exact = wq.Or(clauses)
-        if not (word.prefix and len(forms.folded) >= MIN_PREFIX_CHARS):
-            return exact
-        words = self.completions(forms.folded)
-        if not words:
-            return exact
-        completions = wq.Or([wq.Term("words", w, boost=PREFIX_BOOST) for w in words])
-        # The better of the two, not their sum: a block holding the typed word itself should
-        # not also collect the completion score and overtake one that uses it more.
-        return wq.DisjunctionMax([exact, completions])
-
-    def completions(self, folded: str) -> list[str]:
-        """Indexed words the half-typed word may become, the most common first (bounded)."""
-        found: set[str] = set()
-        for variant in prefix_variants(folded):
-            found.update(b.decode("utf-8") for b in self.reader.expand_prefix("words", variant))
-        if len(found) <= MAX_COMPLETIONS:
-            return sorted(found)
-        frequency = self.reader.doc_frequency
-        return sorted(found, key=lambda w: (-frequency("words", w), w))[:MAX_COMPLETIONS]
-
-    def paragraph(self, ref: str) -> wq.Query:
-        """The paragraph itself first, then its parts (or parent), then text citing it."""
-        number = ref.split("(", 1)[0]
-        clauses: list[wq.Query] = [
-            wq.Term("paragraph", ref, boost=REF_BOOST),
-            wq.Phrase("text", ["paragraph", number], boost=2.0),
-            wq.Term("text", number),
-        ]
-        if "(" in ref:
-            clauses.append(wq.Term("paragraph", number, boost=REF_BOOST / 3))
-        else:
-            parts = self.reader.expand_prefix("paragraph", number + "(")
-            clauses.extend(
-                wq.Term("paragraph", b.decode("utf-8"), boost=REF_BOOST / 3) for b in parts
-            )
-        return wq.Or(clauses)
-
-
-def _phrase_query(words: tuple[str, ...], fieldnames=("text", "section")) -> wq.Query:
-    terms = [word_forms(w).stem for w in words]
-    boosts = {"text": 1.0, "section": SECTION_BOOST}
-    return wq.Or([wq.Phrase(f, terms, slop=1, boost=boosts[f]) for f in fieldnames])
-
-
-def _negative_query(node: Node) -> wq.Query:
-    # Leaving out a word means: the block's own text does not say it.
-    if isinstance(node, Word):
-        return wq.Term("text", node.forms.stem)
-    if isinstance(node, Phrase):
-        return _phrase_query(node.words, ("text",))
-    children = node.options if isinstance(node, AnyOf) else node.items
-    combine = wq.Or if isinstance(node, AnyOf) else wq.And
-    return combine([_negative_query(n) for n in children])

@@ -1,12 +1,9 @@
-"""How search reads words: analysis of text and queries, spelling variants, the query language.
+"""The query language: what a clinician types or pastes, read into a small query tree.
 
-This room holds everything about *words* that the search index needs, without the index itself:
-one tokenizer shared by indexing, querying and snippet marking (so they always agree), the
-rule-based British/American spelling normaliser that runs before the stemmer, the paragraph
-reference detector, the forgiving parser that turns whatever a clinician types or pastes into a
-small query tree (AND by default, OR, NOT, "phrases", an as-you-type prefix, synonyms), and the
-marker that finds the matched words in a hit's text and cuts its snippet. Nothing here raises on
-odd input: problems come back as short hints. Whoosh is not needed here except its stemmer.
+A forgiving parser (AND by default, OR, NOT, "phrases", an as-you-type prefix, synonyms) and the
+paragraph reference detector ("para 85", "85(b)"). Nothing here raises on odd input: problems
+come back as short hints. How single words are read (tokens, spellings, stems) lives in
+:mod:`reader.core.search_words`.
 """
 
 from __future__ import annotations
@@ -14,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from reader.core.search_words import WordForms, split_words, word_forms
 
 # --- limits -------------------------------------------------------------------------------
 
@@ -25,13 +23,6 @@ MAX_QUERY_WORDS = 24
 #: The as-you-type prefix needs this many characters; one letter would match half the index.
 MIN_PREFIX_CHARS = 2
 
-# --- tokens -------------------------------------------------------------------------------
-
-# Numbers keep their decimal point ("2.5"); words keep inner "&" and apostrophes ("A&E",
-# "PDA’s"); a free-standing "&" is a word too, read as "and" ("Accident & Emergency").
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[&'’]\w+)*|(?<!\S)&(?!\S)")
-_POSSESSIVE_RE = re.compile(r"['’]s$")
-
 # Common words dropped from unquoted queries (never from the index, so phrases still work).
 # fmt: off
 STOP_WORDS = frozenset((
@@ -39,219 +30,6 @@ STOP_WORDS = frozenset((
     "or", "the", "this", "that", "to", "was", "were", "with",
 ))
 # fmt: on
-
-_LATIN_SPECIAL = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "þ": "th", "æ": "ae", "œ": "oe"})
-
-
-def _is_latin(char: str) -> bool:
-    code = ord(char)
-    return code < 0x250 or 0x1E00 <= code < 0x1F00
-
-
-def fold(word: str) -> str:
-    """Lowercase, fold accents on Latin letters, drop possessive 's and inner apostrophes.
-
-    Only Latin letters lose their marks: folding Cyrillic or Japanese the same way would merge
-    different words.
-    """
-    word = unicodedata.normalize("NFKC", word).casefold().translate(_LATIN_SPECIAL)
-    if not word.isascii():
-        decomposed = unicodedata.normalize("NFKD", word)
-        kept = []
-        base_latin = True
-        for char in decomposed:
-            if unicodedata.combining(char):
-                if not base_latin:
-                    kept.append(char)
-                continue
-            base_latin = _is_latin(char)
-            kept.append(char)
-        word = unicodedata.normalize("NFC", "".join(kept))
-    if word == "&":
-        return "and"
-    word = _POSSESSIVE_RE.sub("", word)
-    return word.replace("'", "").replace("’", "")
-
-
-# --- British and American spellings ------------------------------------------------------
-# Both spellings are mapped to one form at index and query time, before stemming. The form
-# chosen does not matter for matching; where possible it is the British one the guidance uses.
-
-
-def _pairs(bases: dict[str, str], suffixes: tuple[str, ...]) -> dict[str, str]:
-    return {us + s: uk + s for us, uk in bases.items() for s in suffixes}
-
-
-# fmt: off
-_OUR = {  # American -or → British -our
-    w: w[:-2] + "our"
-    for w in (
-        "armor", "behavior", "candor", "clamor", "color", "endeavor", "favor", "flavor",
-        "harbor", "honor", "humor", "labor", "neighbor", "odor", "parlor", "rigor", "rumor",
-        "savor", "splendor", "tumor", "valor", "vapor", "vigor",
-    )
-}
-# fmt: on
-# fmt: off
-_OUR_SUFFIXES = (
-    "", "s", "ed", "ing", "ful", "fully", "less", "al", "ally", "ist", "ists", "ite", "ites",
-    "able", "ably", "er", "ers", "hood", "hoods", "ism", "isms", "y",
-)
-# fmt: on
-# fmt: off
-_RE = {  # American -er → British -re
-    w: w[:-2] + "re"
-    for w in (
-        "center", "theater", "fiber", "liter", "meter", "caliber", "somber", "specter", "luster",
-        "saber",
-    )
-}
-# fmt: on
-# fmt: off
-_DOUBLE_L = (
-    "counsel", "travel", "model", "label", "cancel", "signal", "fuel", "level", "marvel",
-    "channel", "dial", "equal", "total", "tunnel", "jewel", "quarrel", "rival", "shovel",
-    "pedal", "panel", "funnel", "libel",
-)
-# fmt: on
-
-SPELLING_MAP: dict[str, str] = {
-    **_pairs(_OUR, _OUR_SUFFIXES),
-    **_pairs(_RE, ("", "s")),
-    **{w + "ed": w[:-2] + "red" for w in _RE},  # centered → centred
-    **{w + "ing": w[:-2] + "ring" for w in _RE},  # centering → centring
-    **{w + s: w + "l" + s for w in _DOUBLE_L for s in ("ed", "ing", "er", "ers", "or", "ors")},
-    **_pairs(
-        {
-            "program": "programme",
-            "catalog": "catalogue",
-            "dialog": "dialogue",
-            "analog": "analogue",
-            "judgment": "judgement",
-            "acknowledgment": "acknowledgement",
-            "fulfill": "fulfil",
-            "enroll": "enrol",
-            "skillful": "skilful",
-            "willful": "wilful",
-            "gray": "grey",
-            "maneuver": "manoeuvre",
-            "mold": "mould",
-            "plow": "plough",
-            "skeptic": "sceptic",
-            "aluminum": "aluminium",
-            "tire": "tyre",
-        },
-        ("", "s"),
-    ),
-    **_pairs({"defense": "defence", "offense": "offence", "pretense": "pretence"}, ("", "s")),
-    "programs": "programmes",
-    "programmed": "programmed",
-    "fulfillment": "fulfilment",
-    "enrollment": "enrolment",
-    "enrollments": "enrolments",
-    "mustache": "moustache",
-    "check": "check",
-    # licence/license and practice/practise: both countries use both, for noun and verb; one
-    # form each, so either spelling finds the other.
-    **_pairs({"licenc": "licens", "practis": "practic"}, ("e", "es", "ed", "ing", "ee", "ees")),
-}
-
-# Suffix rules for word families too big to list. American z → British s in -ize/-ization;
-# British ae/oe → e in medical words (the reverse, e → ae, would turn "hemisphere" into nonsense).
-_SUFFIX_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(\w{2,})iz(e|es|ed|ing|er|ers|ation|ations|ational|able)$"), r"\1is\2"),
-    (re.compile(r"^(\w{2,})yz(e|es|ed|ing|er|ers)$"), r"\1ys\2"),
-)
-_INFIX_RULES: tuple[tuple[str, str], ...] = (
-    ("paed", "ped"),  # paediatric, orthopaedic, encyclopaedia
-    ("haem", "hem"),  # haemorrhage, haematology, haemoglobin
-    ("aemi", "emi"),  # anaemia, ischaemia, leukaemia, septicaemia, hypoglycaemia
-    ("anaes", "anes"),  # anaesthetic, anaesthesia
-    ("gynaec", "gynec"),
-    ("aetiol", "etiol"),
-    ("faec", "fec"),
-    ("caesar", "cesar"),
-    ("oesoph", "esoph"),
-    ("oedem", "edem"),
-    ("oestr", "estr"),
-    ("rrhoea", "rrhea"),  # diarrhoea, gonorrhoea, amenorrhoea
-    ("pnoea", "pnea"),  # dyspnoea, apnoea
-    ("foet", "fet"),
-    ("coeliac", "celiac"),
-)
-
-
-@lru_cache(maxsize=65536)
-def normalise_spelling(word: str) -> str:
-    """One spelling for British and American variants of a folded word."""
-    if not word.isascii() or len(word) < 4:
-        return word
-    mapped = SPELLING_MAP.get(word)
-    if mapped is not None:
-        return mapped
-    for pattern, repl in _SUFFIX_RULES:
-        word = pattern.sub(repl, word)
-    for old, new in _INFIX_RULES:
-        if old in word:
-            word = word.replace(old, new)
-    return word
-
-
-def prefix_variants(word: str) -> tuple[str, ...]:
-    """Forms of a half-typed word to complete: as typed, and with its spelling normalised.
-
-    "organiz" is on its way to "organization", indexed as "organisation"; "citiz" is on its way
-    to "citizen", which no rule changes. Trying both forms serves either.
-    """
-    variants = [word, normalise_spelling(word)]
-    partial = re.sub(r"^(\w{2,})iz(a|at|ati|atio|i|in|e)?$", r"\1is\2", word)
-    variants.append(_infix_normalise(partial))
-    return tuple(dict.fromkeys(v for v in variants if v))
-
-
-def _infix_normalise(word: str) -> str:
-    for old, new in _INFIX_RULES:
-        if old in word:
-            word = word.replace(old, new)
-    return word
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    # Porter is English: only plain ASCII letters go through it ("a&e", "2012", Cyrillic stay).
-    if not (word.isascii() and word.isalpha()) or len(word) < 3:
-        return word
-    from whoosh.lang.porter import stem
-
-    return stem(word)
-
-
-@dataclass(frozen=True)
-class WordForms:
-    """The three forms of one word: folded (for suggestions), normalised (for prefixes), stem."""
-
-    folded: str
-    norm: str
-    stem: str
-
-
-@lru_cache(maxsize=65536)
-def word_forms(raw: str) -> WordForms:
-    folded = fold(raw)
-    norm = normalise_spelling(folded)
-    return WordForms(folded, norm, _stem(norm))
-
-
-def iter_tokens(text: str):
-    """Yield ``(start, end, WordForms)`` for every word of ``text``."""
-    for match in _TOKEN_RE.finditer(text):
-        forms = word_forms(match.group(0))
-        if forms.folded:
-            yield match.start(), match.end(), forms
-
-
-def stems(text: str) -> tuple[str, ...]:
-    return tuple(forms.stem for _, _, forms in iter_tokens(text))
 
 
 # --- paragraph references ----------------------------------------------------------------
@@ -359,10 +137,6 @@ def clean(query: str) -> tuple[str, list[str]]:
     return text, hints
 
 
-def _pieces(chunk: str) -> list[str]:
-    return [m.group(0) for m in _TOKEN_RE.finditer(chunk)]
-
-
 def parse(query: str, synonyms: Synonyms = ()) -> ParsedQuery:
     """Turn typed text into a :class:`ParsedQuery`; never raises.
 
@@ -388,7 +162,7 @@ def parse(query: str, synonyms: Synonyms = ()) -> ParsedQuery:
             inner = chunk[1:-1] if closed else chunk[1:]
             if not closed:
                 hints.append(HINT_QUOTE)
-            words = _pieces(inner)
+            words = split_words(inner)
             if closed and len(words) > 1:
                 node = Phrase(tuple(words))
             elif words:
@@ -418,7 +192,7 @@ def parse(query: str, synonyms: Synonyms = ()) -> ParsedQuery:
             explicit_prefix = body.endswith("*") and len(body.rstrip("*?")) >= MIN_PREFIX_CHARS
             if "*" in body or "?" in body.rstrip("?"):
                 hints.append(HINT_WILDCARD)
-            words = _pieces(body.replace("*", " ").replace("?", " "))
+            words = split_words(body.replace("*", " ").replace("?", " "))
             if not words:
                 continue
             pending_not = pending_not or negate
@@ -569,109 +343,10 @@ def prepare_synonyms(groups) -> Synonyms:
     for group in groups or ():
         members: dict[tuple[str, ...], Member] = {}
         for text in group:
-            words = tuple(_pieces(str(text)))
+            words = tuple(split_words(str(text)))
             key = tuple(word_forms(w).stem for w in words)
             if key:
                 members.setdefault(key, Member(words, key))
         if len(members) > 1:
             result.append(tuple(members.values()))
     return tuple(result)
-
-
-SNIPPET_CHARS = 220
-SNIPPET_LEAD = 50  # characters of context kept before the first marked word
-Segments = tuple[tuple[str, bool], ...]
-
-
-# --- marking matches and cutting snippets ----------------------------------------------------
-
-
-class Marker:
-    """Finds the words of a block that a query matched, and cuts a snippet around them."""
-
-    def __init__(self, parsed: ParsedQuery) -> None:
-        self.stems: set[str] = set()
-        self.prefixes: list[str] = []
-        self.phrases: list[tuple[str, ...]] = []
-        for node in parsed.must:
-            self._collect(node)
-
-    def _collect(self, node: Node) -> None:
-        if isinstance(node, Word):
-            forms = node.forms
-            self.stems.add(forms.stem)
-            if node.prefix and len(forms.folded) >= MIN_PREFIX_CHARS:
-                self.prefixes.extend(prefix_variants(forms.folded))
-        elif isinstance(node, Phrase):
-            stems = tuple(word_forms(w).stem for w in node.words)
-            if len(stems) == 1:
-                self.stems.add(stems[0])
-            else:
-                self.phrases.append(stems)
-        else:
-            for child in node.options if isinstance(node, AnyOf) else node.items:
-                self._collect(child)
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        tokens = list(iter_tokens(text))
-        marked = [False] * len(tokens)
-        prefixes = tuple(self.prefixes)
-        for i, (_, _, forms) in enumerate(tokens):
-            if forms.stem in self.stems or (prefixes and forms.norm.startswith(prefixes)):
-                marked[i] = True
-        if self.phrases:
-            stem_list = [forms.stem for _, _, forms in tokens]
-            for phrase in self.phrases:
-                n = len(phrase)
-                for i in range(len(tokens) - n + 1):
-                    if tuple(stem_list[i : i + n]) == phrase:
-                        marked[i : i + n] = [True] * n
-        return [(s, e) for (s, e, _), m in zip(tokens, marked, strict=True) if m]
-
-    def snippet(self, text: str) -> tuple[Segments, tuple[str, ...]]:
-        spans = self.spans(text)
-        terms = tuple({text[s:e].lower(): text[s:e] for s, e in reversed(spans)}.values())[::-1]
-        start, end = _window(text, spans)
-        segments: list[tuple[str, bool]] = []
-        pos = start
-        merged: list[list[int]] = []
-        for s, e in spans:
-            if s < start or e > end:
-                continue
-            if merged and not text[merged[-1][1] : s].strip():
-                merged[-1][1] = e  # "open and honest" is one marked piece, not three
-            else:
-                merged.append([s, e])
-        for s, e in merged:
-            if s > pos:
-                segments.append((text[pos:s], False))
-            segments.append((text[s:e], True))
-            pos = e
-        if pos < end:
-            segments.append((text[pos:end], False))
-        if start > 0:
-            segments.insert(0, ("…", False))
-        if end < len(text):
-            segments.append(("…", False))
-        return tuple(segments), terms
-
-
-def _window(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
-    """The stretch of text to show: the one holding the most different matched words."""
-    if len(text) <= SNIPPET_CHARS:
-        return 0, len(text)
-    best_start, best_count = 0, -1
-    for anchor, _ in spans[:50]:
-        start = max(0, anchor - SNIPPET_LEAD)
-        inside = {text[s:e].lower() for s, e in spans if s >= start and e <= start + SNIPPET_CHARS}
-        if len(inside) > best_count:
-            best_start, best_count = start, len(inside)
-    start = best_start
-    if start > 0:
-        space = text.find(" ", start, start + SNIPPET_LEAD)
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + SNIPPET_CHARS)
-    if end < len(text):
-        space = text.rfind(" ", start + SNIPPET_CHARS // 2, end)
-        end = space if space != -1 else end
-    return start, end

@@ -14,7 +14,6 @@ from reader.core.pdfdoc import (
     DocumentError,
     ExtractionTimeout,
     PasswordRequired,
-    extract_blocks,
     find_text,
     fit_zoom,
     inspect_pdf,
@@ -24,9 +23,9 @@ from reader.core.pdfdoc import (
     page_sizes,
     page_text_in_rect,
     page_words,
-    paragraph_summary,
     render_page,
 )
+from reader.core.pdfparagraphs import extract_blocks, paragraph_summary
 from tests import factories as f
 
 DOC = "leadership"

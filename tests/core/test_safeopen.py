@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from reader.core.content import Block, Link
-from reader.core.pdfdoc import DocumentError, PasswordRequired, extract_blocks, open_pdf
+from reader.core.pdfdoc import DocumentError, PasswordRequired, open_pdf
+from reader.core.pdfparagraphs import extract_blocks
 from reader.core.safeopen import (
     CRASH_ENV,
     block_from_dict,
