@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def default_args() -> argparse.Namespace:
+    """The arguments of a plain `reader` with no options: start the app."""
+    return argparse.Namespace(command=None, home=None, content=None, open_file=None)
+
+
 def _size(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{2,5})x(\d{2,5})", text.strip().lower())
     if not match:
@@ -244,12 +249,15 @@ def main(argv: list[str] | None = None) -> int:
         from reader.core.safeopen import child_main
 
         return child_main(argv)
-    parser = build_parser()
-    open_file = _file_argument(argv)
-    if open_file is not None:
-        argv = [a for a in argv if a != open_file]
-    args = parser.parse_args(argv)
-    args.open_file = Path(open_file) if open_file else None
+    if not argv:
+        # The everyday start (a double-click): no options to parse, so skip building the parser.
+        args = default_args()
+    else:
+        open_file = _file_argument(argv)
+        if open_file is not None:
+            argv = [a for a in argv if a != open_file]
+        args = build_parser().parse_args(argv)
+        args.open_file = Path(open_file) if open_file else None
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())
     handler = COMMANDS.get(args.command or "", cmd_gui)

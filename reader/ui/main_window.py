@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
@@ -22,6 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
+
+if TYPE_CHECKING:
+    from reader.ui.search_panel import SearchPanel
 from reader.core.history import History, Place
 from reader.core.render import SlotState
 from reader.core.services import Services
@@ -33,11 +37,9 @@ from reader.ui.find_bar import FindBar
 from reader.ui.jobs import start_job
 from reader.ui.main_menu import build_menus
 from reader.ui.reading_view import ReadingView
-from reader.ui.search_panel import SearchPanel
 from reader.ui.theme import theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
-INDEX_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -91,17 +93,12 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.contents_dock)
 
-        self.search_panel = SearchPanel()
-        self.search_dock = QDockWidget("Search", self)
-        self.search_dock.setObjectName("search-dock")
-        self.search_dock.setWidget(self.search_panel)
-        self.search_dock.setFeatures(self.contents_dock.features())
-        # Search shares the left side with the contents, as a second tab (Ctrl+Shift+F raises
-        # it), so the text keeps the width of the window.
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
-        self.tabifyDockWidget(self.contents_dock, self.search_dock)
-        self.contents_dock.raise_()
         self.resizeDocks([self.contents_dock], [290], Qt.Orientation.Horizontal)
+        # Built just after the first paint (see _finish_startup), to show the text sooner.
+        self.search_panel: SearchPanel | None = None
+        self.search_dock: QDockWidget | None = None
+        self.started = False
+        self.index_ready = False
 
         self.actions = build_menus(self, [t.title for t in pack.tabs])
         self.documents = DocumentsController(self)
@@ -112,8 +109,6 @@ class MainWindow(QMainWindow):
         self.contents.sectionRequested.connect(self._on_section_requested)
         self.find_bar.findRequested.connect(self._on_find_requested)
         self.find_bar.closed.connect(self._on_find_closed)
-        self.search_panel.resultActivated.connect(self._on_search_result)
-        self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
@@ -125,10 +120,39 @@ class MainWindow(QMainWindow):
         problems = [settings_store.problem, services.library.problem]
         for problem in filter(None, problems):
             self.statusBar().showMessage(problem, STATUS_TIMEOUT_MS)
-        self.index_ready = False
-        # Open the index just after the first paint: importing Whoosh on a worker thread while
-        # the window is being drawn slowed the first paint by about 25 ms (GIL contention).
-        QTimer.singleShot(INDEX_DELAY_MS, self.start_indexing)
+        for view in self.views.values():
+            view.firstPainted.connect(self._on_first_paint)
+
+    # -- start-up ------------------------------------------------------------------------------
+    @Slot()
+    def _on_first_paint(self) -> None:
+        if not self.started:
+            QTimer.singleShot(0, self.finish_startup)
+
+    def finish_startup(self) -> None:
+        """The parts not needed for the first paint: the search dock and the index.
+
+        Importing Whoosh on a worker thread while the window was being drawn slowed the first
+        paint by about 25 ms (the two threads share the GIL), so this waits for that paint.
+        """
+        if self.started:
+            return
+        self.started = True
+        from reader.ui.search_panel import SearchPanel
+
+        self.search_panel = SearchPanel()
+        self.search_dock = QDockWidget("Search", self)
+        self.search_dock.setObjectName("search-dock")
+        self.search_dock.setWidget(self.search_panel)
+        self.search_dock.setFeatures(self.contents_dock.features())
+        # Search shares the left side with the contents, as a second tab (Ctrl+Shift+F raises
+        # it), so the text keeps the width of the window.
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
+        self.tabifyDockWidget(self.contents_dock, self.search_dock)
+        self.contents_dock.raise_()
+        self.search_panel.resultActivated.connect(self._on_search_result)
+        self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
+        self.start_indexing()
 
     # -- search --------------------------------------------------------------------------------
     def start_indexing(self) -> None:
@@ -320,6 +344,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_search_shortcut(self) -> None:
+        self.finish_startup()
         self.search_dock.show()
         self.search_dock.raise_()
         self.search_panel.focus_box()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
+    QPaintEvent,
     QResizeEvent,
     QShowEvent,
     QTextCursor,
@@ -34,6 +35,7 @@ class ReadingView(QTextBrowser):
 
     linkRequested = Signal(str)  # a target such as "ref:nice", "slot:guidance-pdf", "para:85"
     linkHovered = Signal(str)
+    firstPainted = Signal()
 
     def __init__(
         self,
@@ -60,6 +62,7 @@ class ReadingView(QTextBrowser):
         self.highlighted.connect(self._on_highlighted)
         # Typeset on first show: at start-up only the visible tab costs anything.
         self._stale = True
+        self._painted = False
 
     # -- public API ------------------------------------------------------------------------
     def set_text_size(self, points: int) -> None:
@@ -112,6 +115,12 @@ class ReadingView(QTextBrowser):
         return None
 
     # -- rendering -------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
+
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             self.render(force=True)

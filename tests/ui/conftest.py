@@ -52,6 +52,7 @@ def make_window(qtbot, pack, dirs):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.started)
         return window
 
     return make

@@ -58,6 +58,9 @@ def test_page_box_jumps_to_a_page(qtbot, view) -> None:
 
 
 def test_outline_and_thumbnails_go_to_their_page(qtbot, view, guidance) -> None:
+    assert not view.sidebar.isVisible()  # closed at first: the page gets the width
+    view.sidebar_action.trigger()  # F4
+    assert view.sidebar.isVisible()
     outline = view.sidebar.outline
     section = outline.topLevelItem(0).child(1)  # "Test section 2: ..."
     _level, _title, page = next(h for h in guidance.headings if h[1] == section.text(0))

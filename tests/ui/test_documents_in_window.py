@@ -36,7 +36,8 @@ def test_added_pdf_opens_in_a_tab_beside_its_slot(window, qtbot, guidance) -> No
     assert window.tabs.currentWidget() is view
     index = window.tabs.indexOf(view)
     assert window.tabs.tabText(index - 1) == "Guidance"
-    assert window.tabs.tabText(index).startswith("Leadership and management")
+    assert window.tabs.tabText(index) == "Guidance PDF"
+    assert window.tabs.tabToolTip(index).startswith("Leadership and management for all doctors")
     assert view.page_count() == 8
     guidance_text = window.views["guidance"]
     window.actions.tab_actions[0].trigger()
