@@ -29,8 +29,9 @@ from reader.core.content import Block, ContentPack, Slot
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
 MAX_FILE_BYTES = 512 * 1024 * 1024  # refuse absurd files before copying them
 
-Probe = Callable[[Path], dict]
-Extract = Callable[[Path, str, str], list[Block]]
+# Inspects a file and extracts its blocks (in a child process, for untrusted files): the
+# inspection dict and blocks named with a placeholder id that the library renames.
+Examine = Callable[[Path], tuple[dict, list[Block]]]
 
 
 class LibraryError(Exception):
@@ -106,14 +107,12 @@ class Library:
         folder: Path,
         drop_folder: Path,
         pack: ContentPack,
-        probe: Probe,
-        extract: Extract | None = None,
+        examine: Examine,
     ) -> None:
         self.folder = Path(folder)
         self.drop_folder = Path(drop_folder)
         self.pack = pack
-        self._probe = probe
-        self._extract = extract
+        self._examine = examine
         self._record = self.folder / "library.json"
         self.problem: str | None = None
         self.documents: list[Document] = self._load()
@@ -185,7 +184,7 @@ class Library:
                 where = self._slot_title(doc.slot)
                 return AddResult(doc, "already-present", f"{source.name} is already in {where}.")
 
-        info = self._probe(source)  # raises DocumentError with one sentence; let it through
+        info, blocks = self._examine(source)  # DocumentError: one sentence; let it through
         title = str(info.get("title") or "").strip() or source.stem
         pages = int(info.get("pages") or info.get("slides") or 0)
         if slot_id is not None:
@@ -234,7 +233,7 @@ class Library:
         )
         documents.append(doc)
         try:
-            self._store_blocks(doc, target)
+            self._store_blocks(doc, blocks)
             self._save(documents)
         except OSError as exc:
             with contextlib.suppress(OSError):
@@ -322,13 +321,11 @@ class Library:
             return []
         return [d for d in docs if (self.folder / d.file).is_file()]
 
-    def _store_blocks(self, doc: Document, path: Path) -> None:
-        if self._extract is None:
-            return
-        from reader.core.safeopen import block_to_dict
+    def _store_blocks(self, doc: Document, blocks: list[Block]) -> None:
+        from reader.core.safeopen import block_to_dict, rebase_blocks
 
         tab = self.pack.slot(doc.slot).tab if doc.slot else self.pack.tabs[0].id
-        blocks = self._extract(path, doc.id, tab)
+        blocks = rebase_blocks(blocks, doc.id, tab)
         write_text_atomic(
             self._blocks_file(doc), json.dumps([block_to_dict(b) for b in blocks]) + "\n"
         )

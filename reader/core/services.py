@@ -14,18 +14,12 @@ from reader.core.library import Library
 from reader.paths import UserDirs
 
 
-def probe(path: Path) -> dict:
-    """Inspect an untrusted file in a child process (see reader.core.safeopen)."""
-    from reader.core.safeopen import probe_file
+def examine(path: Path) -> tuple[dict, list[Block]]:
+    """Inspect an untrusted file and extract its blocks in a child process, so that a file
+    that crashes the PDF library cannot take the app down (see reader.core.safeopen)."""
+    from reader.core.safeopen import examine_in_subprocess
 
-    return probe_file(path)
-
-
-def extract(path: Path, document_id: str, tab_id: str) -> list[Block]:
-    """Extract a file's blocks in a child process, so a crash cannot take the app down."""
-    from reader.core.safeopen import extract_in_subprocess
-
-    return extract_in_subprocess(path, document_id, tab_id)
+    return examine_in_subprocess(path)
 
 
 @dataclass
@@ -37,7 +31,7 @@ class Services:
 
     @classmethod
     def open(cls, pack: ContentPack, dirs: UserDirs) -> Services:
-        library = Library(dirs.library, dirs.documents, pack, probe, extract)
+        library = Library(dirs.library, dirs.documents, pack, examine)
         return cls(pack, dirs, library)
 
     @property

@@ -69,6 +69,7 @@ class DocumentsController(QObject):
         window.setAcceptDrops(True)
         window.installEventFilter(self)
         self._busy = 0
+        self.indexing: set[str] = set()  # documents being added to the search index
 
     # -- queries ---------------------------------------------------------------------------
     def tab_id_of(self, widget: QWidget | None) -> str | None:
@@ -93,10 +94,21 @@ class DocumentsController(QObject):
         job.finished.connect(self._on_scanned)
 
     def _add_in_worker(self, path: Path, slot_id: str | None, _progress) -> AddResult:
-        result = self.library.add(path, slot_id=slot_id)
-        if result.status != "already-present":
-            self._index_document(result.document)
-        return result
+        return self.library.add(path, slot_id=slot_id)
+
+    def _index_in_background(self, doc: Document) -> None:
+        """Index a new document after its tab is open: the first page need not wait for it."""
+        self.indexing.add(doc.id)
+        job = start_job("index-document", lambda _progress: self._index_document(doc))
+        job.finished.connect(partial(self._on_indexed, doc.id))
+        job.failed.connect(partial(self._on_index_failed, doc.id))
+
+    def _on_indexed(self, doc_id: str, _result: object) -> None:
+        self.indexing.discard(doc_id)
+
+    def _on_index_failed(self, doc_id: str, message: str) -> None:
+        self.indexing.discard(doc_id)
+        self._on_status(f"The document could not be added to search: {message}")
 
     def _index_document(self, doc: Document) -> None:
         index = self.window.services.index
@@ -110,8 +122,10 @@ class DocumentsController(QObject):
         self.window.statusBar().showMessage(result.message, STATUS_MS)
         if result.status == "new-edition" and result.document.id in self.tabs:
             self._close_tab(result.document.id)
-        self.window.refresh_slots()
         self.open_document(result.document)
+        self.window.refresh_slots()
+        if result.status != "already-present":
+            self._index_in_background(result.document)
 
     def _on_add_failed(self, path: Path, message: str) -> None:
         self._busy -= 1
@@ -128,7 +142,7 @@ class DocumentsController(QObject):
         added = [r for r in results if isinstance(r, AddResult)]
         problems = [r for r in results if isinstance(r, str)]
         for result in added:
-            self._index_document(result.document)
+            self._index_in_background(result.document)
         if added:
             self.window.refresh_slots()
             names = ", ".join(r.document.original_name for r in added)

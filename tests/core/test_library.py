@@ -9,13 +9,13 @@ import pytest
 
 from reader.core.library import Library, LibraryError, guess_slot
 from reader.core.pdfdoc import DocumentError
-from reader.core.safeopen import probe_file
+from reader.core.safeopen import examine_in_subprocess
 from tests.factories import make_deck, make_guidance_pdf, make_not_a_pdf
 
 
 @pytest.fixture
 def library(tmp_path: Path, pack) -> Library:
-    return Library(tmp_path / "library", tmp_path / "drop", pack, probe_file)
+    return Library(tmp_path / "library", tmp_path / "drop", pack, examine_in_subprocess)
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_add_copies_the_file_and_fills_the_guessed_slot(library, guidance_pdf) -
 
 def test_the_record_survives_a_restart(library, guidance_pdf, pack, tmp_path) -> None:
     library.add(guidance_pdf)
-    again = Library(library.folder, library.drop_folder, pack, probe_file)
+    again = Library(library.folder, library.drop_folder, pack, examine_in_subprocess)
     assert [d.slot for d in again.current()] == ["guidance-pdf"]
 
 
@@ -109,7 +109,7 @@ def test_drop_folder_is_scanned_and_bad_files_reported(library, guidance_pdf, tm
 def test_damaged_record_is_set_aside(library, guidance_pdf, pack) -> None:
     library.add(guidance_pdf)
     (library.folder / "library.json").write_text("{broken", encoding="utf-8")
-    again = Library(library.folder, library.drop_folder, pack, probe_file)
+    again = Library(library.folder, library.drop_folder, pack, examine_in_subprocess)
     assert again.documents == []
     assert "damaged" in again.problem
     assert (library.folder / "library.json.bad").is_file()
@@ -125,3 +125,16 @@ def test_record_is_plain_json(library, guidance_pdf) -> None:
     library.add(guidance_pdf)
     data = json.loads((library.folder / "library.json").read_text(encoding="utf-8"))
     assert data["documents"][0]["slot"] == "guidance-pdf"
+
+
+def test_added_pdf_keeps_its_paragraph_blocks_under_its_own_id(library, guidance_pdf) -> None:
+    doc = library.add(guidance_pdf).document
+    blocks = library.blocks_of(doc)
+    paragraphs = [b for b in blocks if b.kind == "pdf-paragraph" and "(" not in b.paragraph]
+    assert [b.paragraph for b in paragraphs] == [str(n) for n in range(1, 9)]
+    assert {b.document for b in blocks} == {"guidance-pdf"}
+    assert {b.tab for b in blocks} == {"guidance"}
+    assert paragraphs[0].id == "guidance-pdf.para-1"
+    items, titles = library.searchable()
+    assert titles == {"guidance-pdf": "Leadership and management for all doctors (2012)"}
+    assert len(items) == len(blocks)

@@ -61,7 +61,7 @@ def test_search_hit_in_the_pdf_opens_it_and_marks_the_words(window, qtbot, guida
     path, spec = guidance
     window.documents.add_files([path])
     view = _added(window, qtbot)
-    qtbot.waitUntil(lambda: window.index_ready, timeout=30000)
+    qtbot.waitUntil(lambda: window.index_ready and not window.documents.indexing, timeout=30000)
     window.actions.tab_actions[0].trigger()
     panel = window.search_panel
     panel.source.setCurrentIndex(panel.source.findData("documents"))

@@ -1,0 +1,120 @@
+"""`reader FILE.pdf`: time from process start to the file's first page painted.
+
+Run: python tests/bench/bench_open_file.py [--runs N]. Prints a table; not a timed test.
+Three cases, measured in the same run:
+- baseline: a bare PySide6 window showing page 1 rendered by PyMuPDF in-process;
+- the reader opening a file already in its library (checksum known: opened at once);
+- the reader opening a new file (first inspected and extracted in a child process, so a file
+  that crashes MuPDF cannot take the app down; then copied into the library).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+BARE = r"""
+import sys, time
+import pymupdf
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+doc = pymupdf.open(sys.argv[1])
+pix = doc[0].get_pixmap(dpi=96)
+image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
+label = QLabel()
+label.setPixmap(QPixmap.fromImage(image))
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not hasattr(self, "t"):
+            self.t = time.time()
+            QTimer.singleShot(0, app.quit)
+        return False
+watch = FirstPaint()
+label.installEventFilter(watch)
+label.show()
+app.exec()
+print(watch.t)
+"""
+
+APP = r"""
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from reader.cli import default_args, load_content, user_dirs
+args = default_args()
+pack = load_content(args)
+from reader.ui.app import application, build_window
+app = application()
+window = build_window(pack, user_dirs(args))
+window.show()
+window.documents.add_files([Path(sys.argv[1])])
+state = {}
+def poll():
+    views = list(window.documents.tabs.values())
+    if views and views[0].first_page_shown() and views[0].page_count():
+        state["t"] = time.time()
+        app.quit()
+    else:
+        QTimer.singleShot(2, poll)
+poll()
+app.exec()
+print(state["t"])
+"""
+
+
+def run(code: str, pdf: Path, home: Path) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", READER_HOME=str(home))
+    start = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(pdf)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(out[0]) - start
+
+
+def main() -> None:
+    from tests.factories import make_guidance_pdf
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        pdf = tmp / "Leadership_and_management_for_all_doctors.pdf"
+        make_guidance_pdf(pdf)
+        known_home = tmp / "known"
+        run(APP, pdf, known_home)  # adds it once: later runs find it in the library
+        rows: dict[str, list[float]] = {
+            "bare PySide6 + PyMuPDF": [],
+            "reader, known file": [],
+            "reader, new file": [],
+        }
+        for i in range(args.runs):
+            rows["bare PySide6 + PyMuPDF"].append(run(BARE, pdf, tmp / "bare"))
+            rows["reader, known file"].append(run(APP, pdf, known_home))
+            rows["reader, new file"].append(run(APP, pdf, tmp / f"new{i}"))
+    base = statistics.median(rows["bare PySide6 + PyMuPDF"])
+    print(f"reader FILE.pdf (44 pages): process start to first page painted, {args.runs} runs")
+    print(f"{'program':<26}{'median ms':>10}{'max ms':>8}{'vs bare':>9}")
+    for name, times in rows.items():
+        med = statistics.median(times)
+        print(f"{name:<26}{med * 1000:>10.0f}{max(times) * 1000:>8.0f}{med / base:>8.2f}x")
+
+
+if __name__ == "__main__":
+    main()
