@@ -28,6 +28,7 @@ from reader.core.content import Block, ContentPack, Slot
 
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
 MAX_FILE_BYTES = 512 * 1024 * 1024  # refuse absurd files before copying them
+LOCK_TIMEOUT_S = 120.0  # an add by another copy includes reading the file in a child process
 
 # Inspects a file and extracts its blocks (in a child process, for untrusted files): the
 # inspection dict and blocks named with a placeholder id that the library renames.
@@ -164,6 +165,35 @@ class Library:
     # -- changes ---------------------------------------------------------------------------
     def add(self, source: Path, slot_id: str | None = None) -> AddResult:
         """Copy ``source`` into the library and fill a slot. Raises :class:`LibraryError`."""
+        with self._exclusive():
+            return self._add(source, slot_id)
+
+    def remove(self, document_id: str) -> Document:
+        """Forget a document and delete the library's copy. Notes are kept elsewhere."""
+        with self._exclusive():
+            return self._remove(document_id)
+
+    @contextlib.contextmanager
+    def _exclusive(self):
+        """One writer at a time, across copies of the app: lock, then re-read the record so a
+        document another copy added meanwhile is neither lost nor added twice."""
+        import filelock
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(self.folder / "library.lock"))
+        try:
+            lock.acquire(timeout=LOCK_TIMEOUT_S)
+        except filelock.Timeout:
+            raise LibraryError(
+                "Another copy of the reader is changing your library; try again in a moment."
+            ) from None
+        try:
+            self.documents = self._load()
+            yield
+        finally:
+            lock.release()
+
+    def _add(self, source: Path, slot_id: str | None) -> AddResult:
         source = Path(source)
         kind = SUPPORTED.get(source.suffix.lower())
         if kind is None:
@@ -251,8 +281,7 @@ class Library:
             )
         return AddResult(doc, "added", f"{source.name} was added as {where}.")
 
-    def remove(self, document_id: str) -> Document:
-        """Forget a document and delete the library's copy. Notes are kept elsewhere."""
+    def _remove(self, document_id: str) -> Document:
         doc = self.get(document_id)
         if doc is None:
             raise LibraryError(f"There is no document '{document_id}' in your library.")

@@ -138,3 +138,20 @@ def test_added_pdf_keeps_its_paragraph_blocks_under_its_own_id(library, guidance
     items, titles = library.searchable()
     assert titles == {"guidance-pdf": "Leadership and management for all doctors (2012)"}
     assert len(items) == len(blocks)
+
+
+def test_two_copies_of_the_app_adding_at_once_keep_both(tmp_path, pack) -> None:
+    """Two Library objects on one folder stand for two running copies of the app."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = Library(tmp_path / "library", tmp_path / "drop", pack, examine_in_subprocess)
+    second = Library(tmp_path / "library", tmp_path / "drop", pack, examine_in_subprocess)
+    pdf = make_guidance_pdf(tmp_path / "audit of the consultation.pdf", pages=3, paragraphs=5)
+    deck = make_deck(tmp_path / "slides.pptx", slides=3)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(
+            pool.map(lambda job: job[0].add(job[1]), [(first, pdf.path), (second, deck)])
+        )
+    assert {r.status for r in results} == {"added"}
+    again = Library(tmp_path / "library", tmp_path / "drop", pack, examine_in_subprocess)
+    assert sorted(d.slot for d in again.current()) == ["consultation-audit", "presentation"]
