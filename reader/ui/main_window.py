@@ -93,7 +93,6 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.contents_dock)
 
-        self.resizeDocks([self.contents_dock], [290], Qt.Orientation.Horizontal)
         # Built just after the first paint (see _finish_startup), to show the text sooner.
         self.search_panel: SearchPanel | None = None
         self.search_dock: QDockWidget | None = None
@@ -114,6 +113,9 @@ class MainWindow(QMainWindow):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
 
         self._restore_geometry()
+        # The sidebar takes a quarter of the window at most: the text comes first.
+        side = max(170, min(290, self.width() // 4))
+        self.resizeDocks([self.contents_dock], [side], Qt.Orientation.Horizontal)
         start = settings.last_tab if settings.last_tab in self.views else pack.tabs[0].id
         self.show_place(Place(start))
         self._on_tab_changed(self.tabs.currentIndex())
