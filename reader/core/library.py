@@ -173,6 +173,11 @@ class Library:
         with self._exclusive():
             return self._remove(document_id)
 
+    def move(self, document_id: str, slot_id: str | None) -> Document:
+        """Put a document in another slot (or in none), when the guess was wrong."""
+        with self._exclusive():
+            return self._move(document_id, slot_id)
+
     @contextlib.contextmanager
     def _exclusive(self):
         """One writer at a time, across copies of the app: lock, then re-read the record so a
@@ -281,6 +286,44 @@ class Library:
             )
         return AddResult(doc, "added", f"{source.name} was added as {where}.")
 
+    def _move(self, document_id: str, slot_id: str | None) -> Document:
+        doc = self.get(document_id)
+        if doc is None or not doc.current:
+            raise LibraryError(f"There is no current document '{document_id}' in your library.")
+        if slot_id == doc.slot:
+            return doc
+        if slot_id is not None:
+            try:
+                slot = self.pack.slot(slot_id)
+            except KeyError:
+                raise LibraryError(f"There is no document slot called '{slot_id}'.") from None
+            if slot.kind != doc.kind:
+                raise LibraryError(
+                    f"“{slot.title}” takes a {slot.kind.upper()} file, not a {doc.kind.upper()}."
+                )
+            if self.for_slot(slot_id) is not None:
+                raise LibraryError(
+                    f"“{slot.title}” already holds a document; remove that one first."
+                )
+        new_id = slot_id or f"extra-{doc.sha256[:10]}"
+        moved = replace(doc, id=new_id, slot=slot_id, edition=1)
+        documents = [moved if d == doc else d for d in self.documents]
+        if doc.slot:
+            earlier = sorted(self.earlier_editions(doc.slot), key=lambda d: d.edition)
+            if earlier:  # the slot it leaves gets its previous edition back
+                back = earlier[-1]
+                documents = [
+                    replace(d, current=True, id=doc.slot) if d == back else d for d in documents
+                ]
+        from reader.core.safeopen import rebase_blocks
+
+        tab = self.pack.slot(slot_id).tab if slot_id else self.pack.tabs[0].id
+        blocks = rebase_blocks(self.blocks_of(doc), new_id, tab, old_id=doc.id)
+        self._write_blocks(moved, blocks)
+        self._save(documents)
+        self.documents = documents
+        return moved
+
     def _remove(self, document_id: str) -> Document:
         doc = self.get(document_id)
         if doc is None:
@@ -351,10 +394,14 @@ class Library:
         return [d for d in docs if (self.folder / d.file).is_file()]
 
     def _store_blocks(self, doc: Document, blocks: list[Block]) -> None:
-        from reader.core.safeopen import block_to_dict, rebase_blocks
+        from reader.core.safeopen import rebase_blocks
 
         tab = self.pack.slot(doc.slot).tab if doc.slot else self.pack.tabs[0].id
-        blocks = rebase_blocks(blocks, doc.id, tab)
+        self._write_blocks(doc, rebase_blocks(blocks, doc.id, tab))
+
+    def _write_blocks(self, doc: Document, blocks: list[Block]) -> None:
+        from reader.core.safeopen import block_to_dict
+
         write_text_atomic(
             self._blocks_file(doc), json.dumps([block_to_dict(b) for b in blocks]) + "\n"
         )

@@ -182,9 +182,11 @@ def examine_in_subprocess(
         ) from None
 
 
-def rebase_blocks(blocks: list[Block], document_id: str, tab_id: str) -> list[Block]:
-    """Blocks extracted under the placeholder id, renamed for their document and tab."""
-    prefix = EXAMINED + "."
+def rebase_blocks(
+    blocks: list[Block], document_id: str, tab_id: str, old_id: str = EXAMINED
+) -> list[Block]:
+    """Blocks named for ``old_id`` (the placeholder, by default) renamed for their document."""
+    prefix = old_id + "."
     return [
         replace(
             block,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.content import Section
-from reader.core.library import SUPPORTED, AddResult, Document
+from reader.core.library import SUPPORTED, AddResult, Document, LibraryError
 from reader.core.render import blocks_html
 from reader.ui.jobs import start_job
 from reader.ui.theme import theme_from_palette
@@ -63,6 +63,7 @@ class DocumentsController(QObject):
         actions = window.actions
         actions.add_document.triggered.connect(self._on_add_requested)
         actions.remove_document.triggered.connect(self._on_remove_requested)
+        actions.change_slot.triggered.connect(self._on_change_slot_requested)
         actions.goto_paragraph.triggered.connect(self._on_goto_requested)
         window.tabs.setTabsClosable(False)
         window.tabs.tabCloseRequested.connect(self._on_tab_close_requested)
@@ -262,6 +263,31 @@ class DocumentsController(QObject):
         self.window.refresh_slots()
         self.window.statusBar().showMessage(f"{doc.original_name} was removed.", STATUS_MS)
 
+    def change_slot(self, doc: Document, slot_id: str | None) -> None:
+        """Put a document in another slot (the guess from its title was wrong)."""
+        try:
+            moved = self.library.move(doc.id, slot_id)
+        except LibraryError as exc:
+            QMessageBox.warning(self.window, "The document was not moved", str(exc))
+            return
+        self._close_tab(doc.id)
+        self.window.services.index.remove_document(doc.id)
+        back = self.library.for_slot(doc.slot) if doc.slot else None
+        if back is not None:
+            self._index_in_background(back)
+        self._index_in_background(moved)
+        self.window.refresh_slots()
+        self.open_document(moved)
+        where = f"“{self.library.pack.slot(slot_id).title}”" if slot_id else "an extra document"
+        self.window.statusBar().showMessage(f"{doc.original_name} is now {where}.", STATUS_MS)
+
+    def _current_document(self) -> Document | None:
+        current = self.window.tabs.currentWidget()
+        for doc_id, widget in self.tabs.items():
+            if widget is current:
+                return self.library.get(doc_id)
+        return None
+
     def _close_tab(self, doc_id: str) -> None:
         widget = self.tabs.pop(doc_id, None)
         if widget is not None:
@@ -278,6 +304,29 @@ class DocumentsController(QObject):
             "Guidance documents (*.pdf *.pptx);;PDF files (*.pdf);;PowerPoint (*.pptx)",
         )
         self.add_files([Path(n) for n in names])
+
+    @Slot()
+    def _on_change_slot_requested(self) -> None:
+        doc = self._current_document()
+        if doc is None:
+            QMessageBox.information(
+                self.window, "Change what a document is", "First open the document's tab."
+            )
+            return
+        slots = [s for s in self.library.pack.slots if s.kind == doc.kind]
+        labels = [s.title for s in slots] + ["None of these (an extra document)"]
+        current = next((i for i, s in enumerate(slots) if s.id == doc.slot), len(slots))
+        choice, ok = QInputDialog.getItem(
+            self.window,
+            "Change what this document is",
+            f"{doc.original_name} is:",
+            labels,
+            current,
+            False,
+        )
+        if ok:
+            index = labels.index(choice)
+            self.change_slot(doc, slots[index].id if index < len(slots) else None)
 
     @Slot()
     def _on_remove_requested(self) -> None:

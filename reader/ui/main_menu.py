@@ -25,6 +25,7 @@ class Actions:
     search: QAction
     add_document: QAction
     remove_document: QAction
+    change_slot: QAction
     goto_paragraph: QAction
 
 
@@ -66,6 +67,7 @@ def build_menus(window: QMainWindow, tab_titles: list[str]) -> Actions:
         search=_action(window, "&Search everything…", "Ctrl+Shift+F"),
         add_document=_action(window, "&Add document…", SK.Open, "Ctrl+O"),
         remove_document=_action(window, "&Remove document…"),
+        change_slot=_action(window, "&Change what this document is…"),
         goto_paragraph=_action(window, "Go to &paragraph…", "Ctrl+G"),
     )
     actions.show_contents.setCheckable(True)
@@ -75,6 +77,7 @@ def build_menus(window: QMainWindow, tab_titles: list[str]) -> Actions:
     file_menu = bar.addMenu("&File")
     file_menu.setObjectName("menu-file")
     file_menu.addAction(actions.add_document)
+    file_menu.addAction(actions.change_slot)
     file_menu.addAction(actions.remove_document)
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)

@@ -155,3 +155,26 @@ def test_two_copies_of_the_app_adding_at_once_keep_both(tmp_path, pack) -> None:
     assert {r.status for r in results} == {"added"}
     again = Library(tmp_path / "library", tmp_path / "drop", pack, examine_in_subprocess)
     assert sorted(d.slot for d in again.current()) == ["consultation-audit", "presentation"]
+
+
+def test_a_wrong_guess_can_be_moved_to_the_right_slot(library, guidance_pdf) -> None:
+    doc = library.add(guidance_pdf).document
+    assert doc.slot == "guidance-pdf"
+    moved = library.move(doc.id, "development-report")
+    assert (moved.id, moved.slot) == ("development-report", "development-report")
+    assert library.for_slot("guidance-pdf") is None
+    blocks = library.blocks_of(moved)
+    assert blocks
+    assert all(b.id.startswith("development-report.") for b in blocks)
+    assert {b.tab for b in blocks} == {"background"}
+
+
+def test_moving_refuses_a_filled_slot_or_the_wrong_kind(library, guidance_pdf, tmp_path) -> None:
+    doc = library.add(guidance_pdf).document
+    other = make_guidance_pdf(tmp_path / "audit of the consultation.pdf", pages=2, paragraphs=3)
+    library.add(other.path)
+    with pytest.raises(LibraryError, match="already holds a document"):
+        library.move(doc.id, "consultation-audit")
+    with pytest.raises(LibraryError, match="takes a PPTX file, not a PDF"):
+        library.move(doc.id, "presentation")
+    assert library.for_slot("guidance-pdf").sha256 == doc.sha256

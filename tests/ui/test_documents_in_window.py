@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from reader.ui.document_view import DocumentView
-from tests.factories import GuidanceSpec, make_guidance_pdf, make_not_a_pdf
+from tests.factories import GuidanceSpec, make_deck, make_guidance_pdf, make_not_a_pdf
 
 
 @pytest.fixture
@@ -149,3 +149,34 @@ def test_files_in_the_documents_folder_are_added_at_start(make_window, qtbot, di
 def _guidance_text(window) -> str:
     window.actions.tab_actions[0].trigger()
     return window.views["guidance"].toPlainText()
+
+
+def test_changing_what_a_document_is_moves_it_to_its_tab(
+    window, qtbot, guidance, monkeypatch
+) -> None:
+    path, _ = guidance
+    window.documents.add_files([path])
+    _added(window, qtbot)
+    monkeypatch.setattr(
+        QInputDialog, "getItem", lambda *a, **k: ("The development of the guidance", True)
+    )
+    window.actions.change_slot.trigger()
+    view = _added(window, qtbot, slot="development-report")
+    index = window.tabs.indexOf(view)
+    assert window.tabs.tabText(index) == "Development report"
+    assert window.tabs.tabText(index - 1) == "Background"
+    window.actions.tab_actions[0].trigger()
+    assert "Not installed yet" in window.views["guidance"].toPlainText()
+
+
+def test_a_deck_shows_its_slides_and_speaker_notes(window, qtbot, tmp_path) -> None:
+    deck = make_deck(tmp_path / "presentation.pptx", slides=3)
+    window.documents.add_files([deck])
+    view = _added(window, qtbot, slot="presentation")
+    assert window.tabs.tabText(window.tabs.indexOf(view)) == "Slides"
+    blocks = window.services.library.blocks_of(window.services.library.for_slot("presentation"))
+    slide = next(b for b in blocks if b.kind == "slide")
+    notes = next(b for b in blocks if b.kind == "speaker-note")
+    text = view.toPlainText()
+    assert slide.text.splitlines()[0] in text
+    assert notes.text.splitlines()[0] in text
