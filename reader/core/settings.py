@@ -53,7 +53,10 @@ class SettingsStore:
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
         except ValueError:
-            self.problem = "Your settings file was damaged; the defaults are used."
+            self.problem = (
+                "Your settings file was damaged, so the defaults are used; the damaged file "
+                "was kept as settings.json.bad."
+            )
             with contextlib.suppress(OSError):
                 self.path.replace(self.path.with_name(self.path.name + ".bad"))
             return settings

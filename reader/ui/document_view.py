@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
 
 from reader.core.content import Block
 from reader.core.pdfdoc import DocumentError, open_pdf, outline
-from reader.core.render import BLOCK_ANCHOR_PREFIX, Theme, anchor_for, blocks_html
+from reader.core.render import Theme, anchor_for, blocks_html
 from reader.ui.find_bar import FindBar
 from reader.ui.goto_dialog import GotoDialog, missing_message, parse_paragraph
 from reader.ui.pdf_pages import PDF_LOCK, PageWorker
 from reader.ui.pdf_sidebar import PdfSidebar
 from reader.ui.pdf_view import FIT_PAGE, FIT_WIDTH, ZOOM_STEPS, PdfView
+from reader.ui.reading_view import block_id_at
 
 ZOOM_CHOICES = [("Fit width", FIT_WIDTH), ("Fit page", FIT_PAGE)] + [
     (f"{z}%", float(z)) for z in ZOOM_STEPS
@@ -118,15 +119,8 @@ class ParagraphsView(QTextBrowser):
         self.verticalScrollBar().setValue(position)
 
     def block_id_at(self, pos: QPoint) -> str | None:
-        """The block under ``pos`` (viewport pixels): the nearest block anchor at or before it."""
-        block = self.cursorForPosition(pos).block()
-        while block.isValid():
-            for fmt in block.textFormats():
-                for name in fmt.format.anchorNames():
-                    if name.startswith(BLOCK_ANCHOR_PREFIX):
-                        return name[len(BLOCK_ANCHOR_PREFIX) :]
-            block = block.previous()
-        return None
+        """The block under ``pos`` (viewport pixels)."""
+        return block_id_at(self, pos)
 
     def top_block_id(self) -> str | None:
         return self.block_id_at(QPoint(8, 4))

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -36,6 +37,7 @@ from reader.ui.documents import DocumentsController
 from reader.ui.find_bar import FindBar
 from reader.ui.jobs import start_job
 from reader.ui.main_menu import build_menus
+from reader.ui.notice_bar import NoticeBar
 from reader.ui.reading_view import ReadingView
 from reader.ui.theme import theme_from_palette
 
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.notices = NoticeBar()
+        layout.addWidget(self.notices)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
         self.search_panel: SearchPanel | None = None
         self.search_dock: QDockWidget | None = None
         self.started = False
+        self._search_progress: QLabel | None = None
         self.index_ready = False
 
         self.actions = build_menus(self, [t.title for t in pack.tabs])
@@ -119,9 +124,8 @@ class MainWindow(QMainWindow):
         start = settings.last_tab if settings.last_tab in self.views else pack.tabs[0].id
         self.show_place(Place(start))
         self._on_tab_changed(self.tabs.currentIndex())
-        problems = [settings_store.problem, services.library.problem]
-        for problem in filter(None, problems):
-            self.statusBar().showMessage(problem, STATUS_TIMEOUT_MS)
+        for problem in filter(None, (settings_store.problem, services.library.problem)):
+            self.notices.add(problem)
         for view in self.views.values():
             view.firstPainted.connect(self._on_first_paint)
 
@@ -161,6 +165,13 @@ class MainWindow(QMainWindow):
         """(Re)build or open the search index off the GUI thread; search waits for it."""
         self.index_ready = False
         self.search_panel.set_search(None)
+        if self._search_progress is None:
+            # A permanent corner label, so progress never hides a message the user must read.
+            self._search_progress = QLabel()
+            self._search_progress.setAccessibleName("Search preparation")
+            self.statusBar().addPermanentWidget(self._search_progress)
+        self._search_progress.setText("Preparing search…")
+        self._search_progress.show()
         job = start_job("index", self.services.ensure_index)
         job.progress.connect(self._on_index_progress)
         job.finished.connect(self._on_index_ready)
@@ -170,19 +181,19 @@ class MainWindow(QMainWindow):
     @Slot(int, int)
     def _on_index_progress(self, done: int, total: int) -> None:
         if total and done < total:
-            self.statusBar().showMessage(f"Preparing search… {100 * done // total}%")
+            self._search_progress.setText(f"Preparing search… {100 * done // total}%")
 
     @Slot(object)
     def _on_index_ready(self, status: str | None) -> None:
         self.index_ready = True
+        self._search_progress.hide()
         self.search_panel.set_search(self.services.index.search)
         if status:
             self.statusBar().showMessage(status, STATUS_TIMEOUT_MS)
-        else:
-            self.statusBar().clearMessage()
 
     @Slot(str)
     def _on_index_failed(self, message: str) -> None:
+        self._search_progress.hide()
         self.search_panel.set_search(None, f"Search is not available: {message}")
         self.statusBar().showMessage(f"Search is not available: {message}", STATUS_TIMEOUT_MS)
 

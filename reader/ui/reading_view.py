@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import QPoint, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -28,6 +28,18 @@ from reader.core.render import (
 
 # Body text width in characters: long lines tire the eye on wide hospital monitors.
 MEASURE_EM = 46
+
+
+def block_id_at(browser: QTextBrowser, pos: QPoint) -> str | None:
+    """The block under ``pos`` (viewport pixels): the nearest block anchor at or before it."""
+    block = browser.cursorForPosition(pos).block()
+    while block.isValid():
+        for fmt in block.textFormats():
+            for name in fmt.format.anchorNames():
+                if name.startswith(BLOCK_ANCHOR_PREFIX):
+                    return name[len(BLOCK_ANCHOR_PREFIX) :]
+        block = block.previous()
+    return None
 
 
 class ReadingView(QTextBrowser):
@@ -104,15 +116,7 @@ class ReadingView(QTextBrowser):
 
     def top_block_id(self) -> str | None:
         """The block nearest the top of the viewport, to remember where the reader is."""
-        cursor = self.cursorForPosition(self.viewport().rect().topLeft())
-        block = cursor.block()
-        while block.isValid():
-            for fmt in block.textFormats():
-                for name in fmt.format.anchorNames():
-                    if name.startswith(BLOCK_ANCHOR_PREFIX):
-                        return name[len(BLOCK_ANCHOR_PREFIX) :]
-            block = block.previous()
-        return None
+        return block_id_at(self, self.viewport().rect().topLeft())
 
     # -- rendering -------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -34,7 +34,8 @@ def test_a_damaged_settings_file_gives_defaults_and_says_so(make_window, dirs) -
     dirs.settings_file.parent.mkdir(parents=True)
     dirs.settings_file.write_text("{broken", encoding="utf-8")
     window = make_window()
-    assert "settings file was damaged" in window.statusBar().currentMessage()
+    assert "settings file was damaged" in " ".join(window.notices.messages())
+    assert window.notices.isVisible()
     assert window.tabs.currentIndex() == 0
 
 
@@ -54,5 +55,5 @@ def test_a_damaged_document_list_is_set_aside_and_said(make_window, dirs) -> Non
     dirs.library.mkdir(parents=True)
     (dirs.library / "library.json").write_text("[nonsense", encoding="utf-8")
     window = make_window()
-    assert "document list was damaged" in window.statusBar().currentMessage()
+    assert "document list was damaged" in " ".join(window.notices.messages())
     assert (dirs.library / "library.json.bad").is_file()
