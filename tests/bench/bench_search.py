@@ -1,8 +1,9 @@
 """Benchmark of the search index against SQLite FTS5 on the same blocks, as a printed table.
 
 Run ``python tests/bench/bench_search.py``. Three libraries: (1) the bundled pack; (2) the pack
-plus 90 numbered guidance-like paragraphs over 44 pages (synthetic filler about leadership
-topics, not GMC text); (3) library 2 replicated 20 times with varied ids and words. Queries are
+plus the blocks the app extracts from a generated 44-page guidance-like PDF with 90 numbered
+paragraphs (synthetic filler about leadership topics, not GMC text); (3) library 2 replicated
+20 times with varied ids and words. Queries are
 typed as a user types them: every prefix of each query is searched, snippets included.
 
 This is a script, not a timed test: timings depend on the machine.
@@ -103,30 +104,6 @@ def sentence(rng: random.Random) -> str:
     )
 
 
-def synthetic_paragraphs(rng: random.Random, copy: int = 0) -> list[Block]:
-    """90 numbered paragraphs (some with sub-items) spread over 44 pages."""
-    blocks = []
-    document = "guidance-pdf" if copy == 0 else f"guidance-pdf-{copy}"
-    numbers = [str(n) for n in range(1, 81)] + [f"85({c})" for c in "abcde"]
-    numbers += ["85", "86", "87", "88", "89"]
-    for i, number in enumerate(numbers):
-        text = " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
-        blocks.append(
-            Block(
-                id=f"{document}.para-{number}",
-                document=document,
-                tab="guidance",
-                section=f"part-{i // 15 + 1}",
-                section_title=f"Part {i // 15 + 1}: {rng.choice(OBJECTS)}",
-                kind="pdf-paragraph",
-                text=text,
-                paragraph=number,
-                page=i * 44 // len(numbers) + 1,
-            )
-        )
-    return blocks
-
-
 def vary(text: str, rng: random.Random) -> str:
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -136,11 +113,29 @@ def vary(text: str, rng: random.Random) -> str:
     return re.sub(r"[A-Za-z]+", swap, text)
 
 
+def guidance_pdf_blocks() -> list[Block]:
+    """The blocks the app extracts from a generated 44-page guidance-like PDF (90 paragraphs)."""
+    import tempfile
+
+    from reader.core.pdfdoc import open_pdf
+    from reader.core.pdfparagraphs import extract_blocks
+    from tests.factories import make_guidance_pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "guidance.pdf"
+        make_guidance_pdf(path, pages=44, paragraphs=90)
+        doc = open_pdf(path)
+        try:
+            return extract_blocks(doc, "guidance-pdf", "guidance")
+        finally:
+            doc.close()
+
+
 def libraries() -> dict[str, list[Block]]:
     pack = load_pack(ROOT / "content")
     rng = random.Random(2012)
     first = pack.blocks()
-    second = first + synthetic_paragraphs(rng)
+    second = first + guidance_pdf_blocks()
     third = list(second)
     for copy in range(1, 20):
         third += [
