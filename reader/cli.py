@@ -130,7 +130,14 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    pack = load_content(args)
+    try:
+        pack = load_content(args)
+    except ContentError as exc:
+        # Started from a shortcut, nobody sees stderr: say it in a window too.
+        from reader.ui.app import show_startup_error
+
+        show_startup_error(str(exc))
+        raise
     from reader.ui.app import run_gui
 
     return run_gui(pack, user_dirs(args), open_file=getattr(args, "open_file", None))

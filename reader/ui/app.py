@@ -41,6 +41,22 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def show_startup_error(message: str) -> None:
+    """A plain message box for an error that stops the app before its window exists."""
+    has_screen = (
+        sys.platform in ("win32", "darwin")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+    )
+    if not has_screen:
+        return  # Qt would abort without a display; stderr carries the sentence
+    from PySide6.QtWidgets import QMessageBox
+
+    application()
+    QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
+
+
 def build_window(pack: ContentPack, dirs: UserDirs) -> MainWindow:
     store = SettingsStore(dirs.settings_file)
     return MainWindow(Services.open(pack, dirs), store, store.load())

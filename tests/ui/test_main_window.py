@@ -162,3 +162,14 @@ def test_anchor_for_every_block_exists(window) -> None:
         html = window.views[tab.id].toHtml()
         for block in tab.blocks:
             assert anchor_for(block.id) in html
+
+
+def test_a_broken_content_pack_is_reported_in_a_window(tmp_path, monkeypatch) -> None:
+    from reader import cli
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    status = cli.main(["--content", str(tmp_path / "nowhere")])
+    assert status == 2
+    assert shown
+    assert shown[0].endswith("manifest.toml: no content pack manifest was found there.")
