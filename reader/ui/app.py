@@ -65,10 +65,11 @@ def build_window(pack: ContentPack, dirs: UserDirs) -> MainWindow:
 def run_gui(pack: ContentPack, dirs: UserDirs, open_file: Path | None = None) -> int:
     app = application()
     window = build_window(pack, dirs)
+    window.hold_startup = open_file is not None
     window.show()
-    window.documents.scan_drop_folder()
     if open_file is not None:
         window.documents.add_files([open_file])
+    window.documents.scan_drop_folder()
     status = app.exec()
     wait_for_jobs()
     return status

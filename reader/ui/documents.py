@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -95,6 +95,10 @@ class DocumentsController(QObject):
         job.finished.connect(self._on_scanned)
 
     def _add_in_worker(self, path: Path, slot_id: str | None, _progress) -> AddResult:
+        if path.suffix.lower() == ".pdf":
+            # Load PyMuPDF here, while the GUI thread draws the window, rather than on the
+            # GUI thread when the document's tab is built (about 80 ms).
+            import reader.core.pdfdoc  # noqa: F401
         return self.library.add(path, slot_id=slot_id)
 
     def _index_in_background(self, doc: Document) -> None:
@@ -130,6 +134,7 @@ class DocumentsController(QObject):
 
     def _on_add_failed(self, path: Path, message: str) -> None:
         self._busy -= 1
+        self._release_startup()
         self.window.statusBar().clearMessage()
         if "password" in message.lower():
             message += (
@@ -171,6 +176,8 @@ class DocumentsController(QObject):
         widget = self.tabs.get(doc.id)
         if widget is None:
             widget = self._make_view(doc)
+            if self.window.hold_startup:
+                self._finish_startup_after_first_page(widget)
             self.tabs[doc.id] = widget
             after = 0
             if doc.slot:
@@ -204,6 +211,19 @@ class DocumentsController(QObject):
                 view.statusMessage.connect(self._on_status)
             return view
         return _BlocksView(title, blocks, text_size)
+
+    def _finish_startup_after_first_page(self, view: QWidget) -> None:
+        worker = getattr(view, "worker", None)
+        if worker is None:
+            self._release_startup()
+            return
+        worker.pageRendered.connect(self._release_startup)
+
+    @Slot()
+    def _release_startup(self, *_args) -> None:
+        if self.window.hold_startup:
+            self.window.hold_startup = False
+            QTimer.singleShot(0, self.window.finish_startup)
 
     def _hide_close_buttons_on_page_tabs(self) -> None:
         from PySide6.QtWidgets import QTabBar

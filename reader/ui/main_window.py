@@ -101,6 +101,9 @@ class MainWindow(QMainWindow):
         self.search_panel: SearchPanel | None = None
         self.search_dock: QDockWidget | None = None
         self.started = False
+        # Set when the app starts with a file: the rest of start-up then waits for its first
+        # page, so the search index's work does not compete with drawing it.
+        self.hold_startup = False
         self._search_progress: QLabel | None = None
         self.index_ready = False
 
@@ -132,7 +135,7 @@ class MainWindow(QMainWindow):
     # -- start-up ------------------------------------------------------------------------------
     @Slot()
     def _on_first_paint(self) -> None:
-        if not self.started:
+        if not self.started and not self.hold_startup:
             QTimer.singleShot(0, self.finish_startup)
 
     def finish_startup(self) -> None:
