@@ -134,7 +134,9 @@ def blocks_html(
                 open_list = tag
             out.append(f"<li>{anchor}{body}</li>")
         elif block.kind == "example":
-            out.append(_boxed(anchor + body, theme.example, theme.example_border))
+            # Qt's table cells ignore the document's paragraph spacing: set it on the text.
+            text = f'<p style="line-height:140%">{anchor}{body}</p>'
+            out.append(_boxed(text, theme.example, theme.example_border))
         elif block.kind == "copyright":
             out.append(f'<p style="color:{theme.muted}; font-size:small">{anchor}{body}</p>')
         else:

@@ -78,7 +78,8 @@ class SearchPanel(QWidget):
 
         self.box = QLineEdit()
         self.box.setObjectName("search-box")
-        self.box.setPlaceholderText("Search everything (Ctrl+Shift+F)")
+        self.box.setPlaceholderText("Search…")
+        self.box.setToolTip("Search everything (Ctrl+Shift+F)")
         self.box.setAccessibleName("Search everything")
         self.box.setClearButtonEnabled(True)
         self.source = QComboBox()
