@@ -25,8 +25,8 @@ from reader.ui.jobs import start_job
 
 # A4 at fit width on a 1920-pixel screen is about 4 MB of pixels; 24 of them leave room to scroll
 # both ways without redrawing, and the byte cap bites first on 4K screens.
-CACHE_PAGES = 24
-CACHE_BYTES = 150 * 1024 * 1024
+CACHE_PAGES = 12
+CACHE_BYTES = 64 * 1024 * 1024
 # MuPDF keeps its own cache of decoded fonts and images (up to 256 MB); PyMuPDF cannot report
 # its size, so halve it every so many pages to keep memory flat over a long scroll.
 SHRINK_EVERY = 32
