@@ -6,7 +6,6 @@ runs the slow parts (copying, probing, extracting, indexing) off the GUI thread.
 
 from __future__ import annotations
 
-import html
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,42 +15,19 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMessageBox,
-    QTextBrowser,
     QWidget,
 )
 
 from reader.core.content import Section
 from reader.core.library import SUPPORTED, AddResult, Document, LibraryError
-from reader.core.render import blocks_html
 from reader.ui.jobs import start_job
+from reader.ui.slides_view import SlidesView
 from reader.ui.theme import theme_from_palette
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
 
 STATUS_MS = 8000
-
-
-class _BlocksView(QTextBrowser):
-    """A deck (or a PDF the page viewer cannot show) as reflowed text: slides and their notes."""
-
-    def __init__(self, title: str, blocks, text_size: int) -> None:
-        super().__init__()
-        self.setAccessibleName(f"{title} text")
-        font = self.font()
-        font.setPointSize(text_size)
-        self.document().setDefaultFont(font)
-        self._title = title
-        self._blocks = blocks
-        self.set_theme(theme_from_palette())
-
-    def set_theme(self, theme) -> None:
-        self.setHtml(f"<h1>{html.escape(self._title)}</h1>" + blocks_html(self._blocks, theme))
-
-    def set_text_size(self, points: int) -> None:
-        font = self.document().defaultFont()
-        font.setPointSize(points)
-        self.document().setDefaultFont(font)
 
 
 class DocumentsController(QObject):
@@ -197,27 +173,24 @@ class DocumentsController(QObject):
         blocks = self.library.blocks_of(doc)
         title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
         text_size = self.window.settings.text_size
+        theme = theme_from_palette()
         if doc.kind == "pdf":
-            try:
-                from reader.ui.document_view import DocumentView
-            except ImportError:  # pragma: no cover - the page viewer is part of the app
-                return _BlocksView(title, blocks, text_size)
-            view = DocumentView(
-                self.library.path_of(doc), doc.id, title, blocks, theme_from_palette(), text_size
-            )
-            if hasattr(view, "externalLinkRequested"):
-                view.externalLinkRequested.connect(self._on_external_link)
-            if hasattr(view, "statusMessage"):
-                view.statusMessage.connect(self._on_status)
-            return view
-        return _BlocksView(title, blocks, text_size)
+            # Imported on first use: it brings in PyMuPDF, which start-up does without.
+            from reader.ui.document_view import DocumentView
+
+            path = self.library.path_of(doc)
+            view = DocumentView(path, doc.id, title, blocks, theme, text_size)
+        else:
+            view = SlidesView(title, blocks, theme, text_size)
+        view.externalLinkRequested.connect(self._on_external_link)
+        view.statusMessage.connect(self._on_status)
+        return view
 
     def _finish_startup_after_first_page(self, view: QWidget) -> None:
-        worker = getattr(view, "worker", None)
-        if worker is None:
+        if isinstance(view, SlidesView):  # drawn at once: nothing to wait for
             self._release_startup()
-            return
-        worker.pageRendered.connect(self._release_startup)
+        else:
+            view.worker.pageRendered.connect(self._release_startup)
 
     @Slot()
     def _release_startup(self, *_args) -> None:
@@ -248,7 +221,7 @@ class DocumentsController(QObject):
             )
             return
         view = self.open_document(doc)
-        if hasattr(view, "show_paragraph") and not view.show_paragraph(number):
+        if not view.show_paragraph(number):
             self.window.statusBar().showMessage(
                 f"There is no paragraph {number} in this document.", STATUS_MS
             )
@@ -258,11 +231,7 @@ class DocumentsController(QObject):
         if doc is None:
             self.window.statusBar().showMessage("That document is no longer installed.", STATUS_MS)
             return
-        view = self.open_document(doc)
-        if hasattr(view, "show_block"):
-            view.show_block(block_id, terms)
-        elif isinstance(view, QTextBrowser):
-            view.find(terms[0] if terms else "")
+        self.open_document(doc).show_block(block_id, terms)
 
     # -- removing --------------------------------------------------------------------------
     def remove(self, doc: Document) -> None:
@@ -395,8 +364,7 @@ class DocumentsController(QObject):
                 self.show_paragraph("")  # says the guidance PDF is not installed
                 return
             view = self.open_document(doc)
-        if hasattr(view, "open_goto_dialog"):
-            view.open_goto_dialog()
+        view.open_goto_dialog()
 
     @Slot(int)
     def _on_tab_close_requested(self, index: int) -> None:

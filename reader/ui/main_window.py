@@ -317,8 +317,7 @@ class MainWindow(QMainWindow):
     def _on_section_requested(self, block_id: str) -> None:
         view = self.documents.current_document_view()
         if view is not None:
-            if hasattr(view, "show_block"):
-                view.show_block(block_id)
+            view.show_block(block_id)
             return
         self.show_place(Place(self.current_tab_id(), block_id))
         self.current_view().setFocus(Qt.FocusReason.OtherFocusReason)
@@ -345,15 +344,14 @@ class MainWindow(QMainWindow):
             self.settings.text_size += step
         self.settings.clamp()
         for view in (*self.views.values(), *self.documents.tabs.values()):
-            if hasattr(view, "set_text_size"):
-                view.set_text_size(self.settings.text_size)
+            view.set_text_size(self.settings.text_size)
         self.statusBar().showMessage(f"Text size {self.settings.text_size} pt", 2000)
         self.save_settings()
 
     @Slot()
     def _on_find_action(self) -> None:
         view = self.documents.current_document_view()
-        if view is not None and hasattr(view, "open_find"):
+        if view is not None:
             view.open_find()
         else:
             self.find_bar.open_bar()
@@ -377,8 +375,7 @@ class MainWindow(QMainWindow):
     def _on_color_scheme_changed(self) -> None:
         theme = theme_from_palette()
         for view in (*self.views.values(), *self.documents.tabs.values()):
-            if hasattr(view, "set_theme"):
-                view.set_theme(theme)
+            view.set_theme(theme)
 
     @Slot(str)
     def _on_link_hovered(self, target: str) -> None:

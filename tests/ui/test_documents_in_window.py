@@ -180,3 +180,16 @@ def test_a_deck_shows_its_slides_and_speaker_notes(window, qtbot, tmp_path) -> N
     text = view.toPlainText()
     assert slide.text.splitlines()[0] in text
     assert notes.text.splitlines()[0] in text
+
+
+def test_a_search_hit_in_speaker_notes_opens_the_deck_there(window, qtbot, tmp_path) -> None:
+    deck = make_deck(tmp_path / "presentation.pptx", slides=4)
+    window.documents.add_files([deck])
+    view = _added(window, qtbot, slot="presentation")
+    qtbot.waitUntil(lambda: window.index_ready and not window.documents.indexing, timeout=30000)
+    blocks = window.services.library.blocks_of(window.services.library.for_slot("presentation"))
+    note = [b for b in blocks if b.kind == "speaker-note"][-1]
+    window.actions.tab_actions[0].trigger()
+    window.documents.show_block(note.document, note.id, ["note"])
+    assert window.tabs.currentWidget() is view
+    assert "background-color" in view.toHtml()  # the words are marked in the deck's text
