@@ -19,10 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from first_paint import FIRST_PAINT
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-BARE = r"""
+BARE = (
+    FIRST_PAINT
+    + r"""
 import sys, time
 import pymupdf
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -34,18 +38,12 @@ pix = doc[0].get_pixmap(dpi=96)
 image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
 label = QLabel()
 label.setPixmap(QPixmap.fromImage(image))
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not hasattr(self, "t"):
-            self.t = time.time()
-            QTimer.singleShot(0, app.quit)
-        return False
-watch = FirstPaint()
 label.installEventFilter(watch)
 label.show()
 app.exec()
 print(watch.t)
 """
+)
 
 APP = r"""
 import sys, time

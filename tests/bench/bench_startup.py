@@ -16,23 +16,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from first_paint import FIRST_PAINT
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each child prints the wall-clock time at which its text was first painted on screen, then
 # quits. Both windows are measured the same way: a Paint event reaching the visible text view.
-BARE = r"""
+BARE = (
+    FIRST_PAINT
+    + r"""
 import time, sys
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QTextBrowser
 app = QApplication(sys.argv[:1])
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not hasattr(self, "t"):
-            self.t = time.time()
-            QTimer.singleShot(0, app.quit)
-        return False
-watch = FirstPaint()
 window = QMainWindow()
 tabs = QTabWidget()
 for md in sorted(Path("content/tabs").glob("*.md")):
@@ -47,8 +44,11 @@ app.exec()
 print(watch.t)
 print("")
 """
+)
 
-APP = r"""
+APP = (
+    FIRST_PAINT
+    + r"""
 import time, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 from reader.cli import default_args, load_content, user_dirs
@@ -57,13 +57,6 @@ pack = load_content(args)
 from reader.ui.app import application, build_window
 app = application()
 window = build_window(pack, user_dirs(args))
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not hasattr(self, "t"):
-            self.t = time.time()
-            QTimer.singleShot(0, app.quit)
-        return False
-watch = FirstPaint()
 window.current_view().viewport().installEventFilter(watch)
 window.show()
 app.exec()
@@ -71,6 +64,7 @@ print(watch.t)
 heavy = [m for m in ("pymupdf", "fitz", "whoosh") if m in sys.modules]
 print(",".join(heavy))
 """
+)
 
 
 def run_once(code: str, home: str) -> tuple[float, str]:

@@ -11,29 +11,22 @@ from PySide6.QtGui import QImage
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize(
-    "tab", ["guidance", "shared-leadership", "discussion-tools", "presentation", "background"]
-)
-def test_screenshot_of_each_tab(tmp_path, tab) -> None:
-    out = tmp_path / f"{tab}.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "reader",
-            "screenshot",
-            "--tab",
-            tab,
-            "--size",
-            "900x600",
-            "--out",
-            str(out),
-        ],
+def _reader(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize(
+    "tab", ["guidance", "shared-leadership", "discussion-tools", "presentation", "background"]
+)
+def test_screenshot_of_each_tab(tmp_path, tab) -> None:
+    out = tmp_path / f"{tab}.png"
+    result = _reader("screenshot", "--tab", tab, "--size", "900x600", "--out", str(out))
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (900, 600)
@@ -48,22 +41,7 @@ def test_screenshot_of_each_tab(tmp_path, tab) -> None:
 
 
 def test_screenshot_rejects_an_unknown_tab(tmp_path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "reader",
-            "screenshot",
-            "--tab",
-            "nope",
-            "--out",
-            str(tmp_path / "x.png"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _reader("screenshot", "--tab", "nope", "--out", str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert result.stderr.startswith("reader: There is no tab 'nope'")
     assert "Traceback" not in result.stderr
