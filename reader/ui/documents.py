@@ -80,15 +80,20 @@ class DocumentsController(QObject):
     def _index_in_background(self, doc: Document) -> None:
         """Index a new document after its tab is open: the first page need not wait for it."""
         self.indexing.add(doc.id)
+        self.window.set_activity(f"Adding {doc.original_name} to search…")
         job = start_job("index-document", lambda _progress: self._index_document(doc))
         job.finished.connect(partial(self._on_indexed, doc.id))
         job.failed.connect(partial(self._on_index_failed, doc.id))
 
     def _on_indexed(self, doc_id: str, _result: object) -> None:
         self.indexing.discard(doc_id)
+        if not self.indexing:
+            self.window.set_activity(None)
 
     def _on_index_failed(self, doc_id: str, message: str) -> None:
         self.indexing.discard(doc_id)
+        if not self.indexing:
+            self.window.set_activity(None)
         self._on_status(f"The document could not be added to search: {message}")
 
     def _index_document(self, doc: Document) -> None:

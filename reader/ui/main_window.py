@@ -104,7 +104,11 @@ class MainWindow(QMainWindow):
         # Set when the app starts with a file: the rest of start-up then waits for its first
         # page, so the search index's work does not compete with drawing it.
         self.hold_startup = False
-        self._search_progress: QLabel | None = None
+        # A permanent corner label for work in progress, so it never hides a message.
+        self.activity = QLabel()
+        self.activity.setAccessibleName("Work in progress")
+        self.statusBar().addPermanentWidget(self.activity)
+        self.activity.hide()
         self.index_ready = False
 
         self.actions = build_menus(self, [t.title for t in pack.tabs])
@@ -163,18 +167,17 @@ class MainWindow(QMainWindow):
         self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
         self.start_indexing()
 
+    def set_activity(self, text: str | None) -> None:
+        """Say what is being done in the background (``None`` when it is done)."""
+        self.activity.setText(text or "")
+        self.activity.setVisible(bool(text))
+
     # -- search --------------------------------------------------------------------------------
     def start_indexing(self) -> None:
         """(Re)build or open the search index off the GUI thread; search waits for it."""
         self.index_ready = False
         self.search_panel.set_search(None)
-        if self._search_progress is None:
-            # A permanent corner label, so progress never hides a message the user must read.
-            self._search_progress = QLabel()
-            self._search_progress.setAccessibleName("Search preparation")
-            self.statusBar().addPermanentWidget(self._search_progress)
-        self._search_progress.setText("Preparing search…")
-        self._search_progress.show()
+        self.set_activity("Preparing search…")
         job = start_job("index", self.services.ensure_index)
         job.progress.connect(self._on_index_progress)
         job.finished.connect(self._on_index_ready)
@@ -184,19 +187,19 @@ class MainWindow(QMainWindow):
     @Slot(int, int)
     def _on_index_progress(self, done: int, total: int) -> None:
         if total and done < total:
-            self._search_progress.setText(f"Preparing search… {100 * done // total}%")
+            self.set_activity(f"Preparing search… {100 * done // total}%")
 
     @Slot(object)
     def _on_index_ready(self, status: str | None) -> None:
         self.index_ready = True
-        self._search_progress.hide()
+        self.set_activity(None)
         self.search_panel.set_search(self.services.index.search)
         if status:
             self.statusBar().showMessage(status, STATUS_TIMEOUT_MS)
 
     @Slot(str)
     def _on_index_failed(self, message: str) -> None:
-        self._search_progress.hide()
+        self.set_activity(None)
         self.search_panel.set_search(None, f"Search is not available: {message}")
         self.statusBar().showMessage(f"Search is not available: {message}", STATUS_TIMEOUT_MS)
 

@@ -193,3 +193,18 @@ def test_a_search_hit_in_speaker_notes_opens_the_deck_there(window, qtbot, tmp_p
     window.documents.show_block(note.document, note.id, ["note"])
     assert window.tabs.currentWidget() is view
     assert "background-color" in view.toHtml()  # the words are marked in the deck's text
+
+
+def test_indexing_a_new_document_is_shown_then_cleared(
+    window, qtbot, guidance, monkeypatch
+) -> None:
+    path, _ = guidance
+    said: list[str | None] = []
+    original = window.set_activity
+    monkeypatch.setattr(window, "set_activity", lambda text: (said.append(text), original(text)))
+    window.documents.add_files([path])
+    _added(window, qtbot)
+    qtbot.waitUntil(lambda: not window.documents.indexing, timeout=30000)
+    start = said.index(f"Adding {path.name} to search…")
+    assert None in said[start:]
+    assert not window.activity.isVisible() or window.activity.text().startswith("Preparing")
