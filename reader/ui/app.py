@@ -103,6 +103,7 @@ def take_screenshot(
             raise ValueError(f"there is no tab '{tab}' (tabs: {', '.join(window.views)})")
         window.tabs.setCurrentWidget(window.views[tab])
     window.resize(*size)
+    window.fit_sidebar()
     window.show()
     app.processEvents()
     if document is not None:

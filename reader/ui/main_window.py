@@ -125,9 +125,7 @@ class MainWindow(QMainWindow):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
 
         self._restore_geometry()
-        # The sidebar takes a quarter of the window at most: the text comes first.
-        side = max(170, min(290, self.width() // 4))
-        self.resizeDocks([self.contents_dock], [side], Qt.Orientation.Horizontal)
+        self.fit_sidebar()
         start = settings.last_tab if settings.last_tab in self.views else pack.tabs[0].id
         self.show_place(Place(start))
         self._on_tab_changed(self.tabs.currentIndex())
@@ -166,6 +164,11 @@ class MainWindow(QMainWindow):
         self.search_panel.resultActivated.connect(self._on_search_result)
         self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
         self.start_indexing()
+
+    def fit_sidebar(self) -> None:
+        """Give the sidebar a quarter of the window at most: the text comes first."""
+        side = max(170, min(290, self.width() // 4))
+        self.resizeDocks([self.contents_dock], [side], Qt.Orientation.Horizontal)
 
     def set_activity(self, text: str | None) -> None:
         """Say what is being done in the background (``None`` when it is done)."""
