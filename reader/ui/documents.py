@@ -152,6 +152,22 @@ class DocumentsController(QObject):
             self.window, state.title, f"This document is not installed yet.\n\n{state.detail}"
         )
 
+    def reopen(self, document_ids: list[str], current: str, pages: dict) -> None:
+        """Open again the documents that were open when the app was last closed, each at the
+        page where the reader left it."""
+        before = self.window.tabs.currentWidget()
+        for doc_id in document_ids:
+            doc = self.library.get(doc_id) if isinstance(doc_id, str) else None
+            if doc is not None and doc.current:
+                view = self.open_document(doc)
+                page = pages.get(doc_id)
+                if isinstance(view, SlidesView):
+                    continue
+                if isinstance(page, int) and 0 < page < doc.pages:
+                    view.go_to_page(page)
+        front = self.tabs.get(current)
+        self.window.tabs.setCurrentWidget(front if front is not None else before)
+
     def open_document(self, doc: Document) -> QWidget:
         """Show the document in its own tab, next to the tab of its slot."""
         widget = self.tabs.get(doc.id)
@@ -341,6 +357,14 @@ class DocumentsController(QObject):
         )
         if ok:
             self.remove(docs[labels.index(choice)])
+
+    def pages_read(self) -> dict[str, int]:
+        """The page each open PDF is showing, to open it there next time."""
+        return {
+            doc_id: view.current_page()
+            for doc_id, view in self.tabs.items()
+            if not isinstance(view, SlidesView)
+        }
 
     def current_sections(self) -> list[Section]:
         """The current document's headings, for the contents sidebar."""

@@ -163,6 +163,11 @@ class MainWindow(QMainWindow):
         self.contents_dock.raise_()
         self.search_panel.resultActivated.connect(self._on_search_result)
         self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
+        self.documents.reopen(
+            self.settings.open_documents,
+            self.settings.current_document,
+            self.settings.document_pages,
+        )
         self.start_indexing()
 
     def fit_sidebar(self) -> None:
@@ -447,6 +452,12 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         self.settings.last_tab = self.current_tab_id()
+        self.settings.open_documents = list(self.documents.tabs)
+        self.settings.document_pages.update(self.documents.pages_read())
+        current = self.documents.current_document_view()
+        self.settings.current_document = next(
+            (doc_id for doc_id, view in self.documents.tabs.items() if view is current), ""
+        )
         self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry())).decode()
         try:
             self.settings_store.save(self.settings)

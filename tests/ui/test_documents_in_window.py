@@ -208,3 +208,16 @@ def test_indexing_a_new_document_is_shown_then_cleared(
     start = said.index(f"Adding {path.name} to search…")
     assert None in said[start:]
     assert not window.activity.isVisible() or window.activity.text().startswith("Preparing")
+
+
+def test_documents_left_open_are_open_again_next_time(make_window, qtbot, guidance) -> None:
+    path, _ = guidance
+    window = make_window()
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    view.go_to_page(3)
+    window.close()
+    again = make_window()
+    assert list(again.documents.tabs) == ["guidance-pdf"]
+    assert again.documents.current_document_view() is again.documents.tabs["guidance-pdf"]
+    assert again.documents.tabs["guidance-pdf"].current_page() == 3
