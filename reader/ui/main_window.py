@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.contents_dock.raise_()
         self.search_panel.resultActivated.connect(self._on_search_result)
         self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
+        self.search_panel.dismissed.connect(self.focus_text)
         self.documents.reopen(
             self.settings.open_documents,
             self.settings.current_document,
@@ -295,7 +296,7 @@ class MainWindow(QMainWindow):
         a.zoom_in.triggered.connect(partial(self._change_text_size, +1))
         a.zoom_out.triggered.connect(partial(self._change_text_size, -1))
         a.zoom_reset.triggered.connect(partial(self._change_text_size, 0))
-        a.show_contents.toggled.connect(self.contents_dock.setVisible)
+        a.show_contents.toggled.connect(self._on_show_contents)
         self.contents_dock.visibilityChanged.connect(a.show_contents.setChecked)
         a.find.triggered.connect(self._on_find_action)
         a.next_tab.triggered.connect(partial(self._step_tab, +1))
@@ -358,6 +359,23 @@ class MainWindow(QMainWindow):
             view.set_text_size(self.settings.text_size)
         self.statusBar().showMessage(f"Text size {self.settings.text_size} pt", 2000)
         self.save_settings()
+
+    @Slot(bool)
+    def _on_show_contents(self, show: bool) -> None:
+        # F9 from the keyboard: showing the contents puts the keyboard in it, hiding it
+        # gives the keyboard back to the text.
+        self.contents_dock.setVisible(show)
+        if show:
+            self.contents_dock.raise_()
+            self.contents.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.focus_text()
+
+    def focus_text(self) -> None:
+        """Put the keyboard in the current tab's text (page text or document)."""
+        widget = self.tabs.currentWidget()
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot()
     def _on_find_action(self) -> None:

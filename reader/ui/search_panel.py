@@ -68,6 +68,7 @@ class SearchPanel(QWidget):
 
     resultActivated = Signal(object)  # a reader.core.search.Hit
     paragraphRequested = Signal(str)  # "85" or "85(b)"
+    dismissed = Signal()  # Esc in the search box: back to reading
 
     def __init__(self, search: Callable[..., object] | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -148,6 +149,9 @@ class SearchPanel(QWidget):
     def eventFilter(self, watched, event) -> bool:
         # Down/Up from the box move through the results without leaving the box.
         is_key = isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress
+        if watched is self.box and is_key and event.key() == Qt.Key.Key_Escape:
+            self.dismissed.emit()
+            return True
         arrows = (Qt.Key.Key_Down, Qt.Key.Key_Up)
         if watched is self.box and is_key and event.key() in arrows and self.results.count():
             step = 1 if event.key() == Qt.Key.Key_Down else -1

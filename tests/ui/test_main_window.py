@@ -173,3 +173,20 @@ def test_a_broken_content_pack_is_reported_in_a_window(tmp_path, monkeypatch) ->
     assert status == 2
     assert shown
     assert shown[0].endswith("manifest.toml: no content pack manifest was found there.")
+
+
+def test_keyboard_moves_between_text_contents_and_search(window, qtbot) -> None:
+    view = window.current_view()
+    view.setFocus()
+    window.actions.show_contents.trigger()  # F9 hides the sidebar...
+    assert not window.contents_dock.isVisible()
+    assert view.hasFocus()
+    window.actions.show_contents.trigger()  # ...and F9 again shows it, keyboard in it
+    assert window.contents.hasFocus()
+    qtbot.keyClick(window.contents, Qt.Key.Key_Down)
+    qtbot.keyClick(window.contents, Qt.Key.Key_Return)
+    assert window.current_view().hasFocus()  # Enter jumps and gives the text the keyboard
+    window.actions.search.trigger()
+    assert window.search_panel.box.hasFocus()
+    qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Escape)
+    assert window.current_view().hasFocus()
