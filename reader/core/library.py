@@ -32,7 +32,7 @@ LOCK_TIMEOUT_S = 120.0  # an add by another copy includes reading the file in a 
 
 # Inspects a file and extracts its blocks (in a child process, for untrusted files): the
 # inspection dict and blocks named with a placeholder id that the library renames.
-Examine = Callable[[Path], tuple[dict, list[Block]]]
+Examine = Callable[..., tuple[dict, list[Block]]]  # (path, password=None)
 
 
 class LibraryError(Exception):
@@ -53,6 +53,7 @@ class Document:
     added: float
     edition: int = 1
     current: bool = True
+    protected: bool = False  # needs a password to open; the password is never stored
 
 
 @dataclass(frozen=True)
@@ -163,10 +164,15 @@ class Library:
         return [d for d in self.documents if d.slot == slot_id and not d.current]
 
     # -- changes ---------------------------------------------------------------------------
-    def add(self, source: Path, slot_id: str | None = None) -> AddResult:
-        """Copy ``source`` into the library and fill a slot. Raises :class:`LibraryError`."""
+    def add(
+        self, source: Path, slot_id: str | None = None, password: str | None = None
+    ) -> AddResult:
+        """Copy ``source`` into the library and fill a slot. Raises :class:`LibraryError`.
+
+        ``password`` opens a protected PDF for reading; it is used and forgotten.
+        """
         with self._exclusive():
-            return self._add(source, slot_id)
+            return self._add(source, slot_id, password)
 
     def remove(self, document_id: str) -> Document:
         """Forget a document and delete the library's copy. Notes are kept elsewhere."""
@@ -198,7 +204,7 @@ class Library:
         finally:
             lock.release()
 
-    def _add(self, source: Path, slot_id: str | None) -> AddResult:
+    def _add(self, source: Path, slot_id: str | None, password: str | None = None) -> AddResult:
         source = Path(source)
         kind = SUPPORTED.get(source.suffix.lower())
         if kind is None:
@@ -219,7 +225,8 @@ class Library:
                 where = self._slot_title(doc.slot)
                 return AddResult(doc, "already-present", f"{source.name} is already in {where}.")
 
-        info, blocks = self._examine(source)  # DocumentError: one sentence; let it through
+        # DocumentError (PasswordRequired among them): one sentence; let it through.
+        info, blocks = self._examine(source, password=password)
         title = str(info.get("title") or "").strip() or source.stem
         pages = int(info.get("pages") or info.get("slides") or 0)
         if slot_id is not None:
@@ -265,6 +272,7 @@ class Library:
             pages=pages,
             added=time.time(),
             edition=edition,
+            protected=bool(info.get("encrypted")) and password is not None,
         )
         documents.append(doc)
         try:

@@ -14,12 +14,12 @@ from reader.core.library import Library
 from reader.paths import UserDirs
 
 
-def examine(path: Path) -> tuple[dict, list[Block]]:
+def examine(path: Path, password: str | None = None) -> tuple[dict, list[Block]]:
     """Inspect an untrusted file and extract its blocks in a child process, so that a file
     that crashes the PDF library cannot take the app down (see reader.core.safeopen)."""
     from reader.core.safeopen import examine_in_subprocess
 
-    return examine_in_subprocess(path)
+    return examine_in_subprocess(path, password=password)
 
 
 @dataclass

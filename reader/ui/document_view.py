@@ -158,6 +158,7 @@ class DocumentView(QWidget):
         theme: Theme,
         text_size: int,
         parent: QWidget | None = None,
+        password: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.path = Path(path)
@@ -176,13 +177,13 @@ class DocumentView(QWidget):
         layout.setSpacing(0)
         try:
             with PDF_LOCK:
-                self._doc = open_pdf(self.path)
+                self._doc = open_pdf(self.path, password)
         except DocumentError as exc:
             self._doc = None
             self.error = str(exc)
             self._build_error(layout)
             return
-        self.worker = PageWorker(self.path, self)
+        self.worker = PageWorker(self.path, self, password)
         with PDF_LOCK:
             entries = outline(self._doc)
         self.pages = PdfView(self._doc, self.worker)

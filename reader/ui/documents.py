@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
+    QLineEdit,
     QMessageBox,
     QWidget,
 )
@@ -47,6 +48,7 @@ class DocumentsController(QObject):
         window.installEventFilter(self)
         self._busy = 0
         self.indexing: set[str] = set()  # documents being added to the search index
+        self._passwords: dict[str, str] = {}  # protected documents unlocked this session
 
     # -- queries ---------------------------------------------------------------------------
     def tab_id_of(self, widget: QWidget | None) -> str | None:
@@ -58,24 +60,28 @@ class DocumentsController(QObject):
         return None
 
     # -- adding ----------------------------------------------------------------------------
-    def add_files(self, paths: list[Path], slot_id: str | None = None) -> None:
+    def add_files(
+        self, paths: list[Path], slot_id: str | None = None, password: str | None = None
+    ) -> None:
         for path in paths:
             self._busy += 1
             self.window.statusBar().showMessage(f"Adding {path.name}…")
-            job = start_job("add", partial(self._add_in_worker, path, slot_id))
-            job.finished.connect(self._on_added)
-            job.failed.connect(partial(self._on_add_failed, path))
+            job = start_job("add", partial(self._add_in_worker, path, slot_id, password))
+            job.finished.connect(partial(self._on_added, password))
+            job.failed.connect(partial(self._on_add_failed, path, slot_id, job))
 
     def scan_drop_folder(self) -> None:
         job = start_job("scan", lambda _progress: self.library.scan_drop_folder())
         job.finished.connect(self._on_scanned)
 
-    def _add_in_worker(self, path: Path, slot_id: str | None, _progress) -> AddResult:
+    def _add_in_worker(
+        self, path: Path, slot_id: str | None, password: str | None, _progress
+    ) -> AddResult:
         if path.suffix.lower() == ".pdf":
             # Load PyMuPDF here, while the GUI thread draws the window, rather than on the
             # GUI thread when the document's tab is built (about 80 ms).
             import reader.core.pdfdoc  # noqa: F401
-        return self.library.add(path, slot_id=slot_id)
+        return self.library.add(path, slot_id=slot_id, password=password)
 
     def _index_in_background(self, doc: Document) -> None:
         """Index a new document after its tab is open: the first page need not wait for it."""
@@ -103,8 +109,10 @@ class DocumentsController(QObject):
         index.add_blocks(self.library.blocks_of(doc), "documents", {doc.id: title})
 
     @Slot(object)
-    def _on_added(self, result: AddResult) -> None:
+    def _on_added(self, password: str | None, result: AddResult) -> None:
         self._busy -= 1
+        if password is not None and result.document.protected:
+            self._passwords[result.document.id] = password
         self.window.statusBar().showMessage(result.message, STATUS_MS)
         if result.status == "new-edition" and result.document.id in self.tabs:
             self._close_tab(result.document.id)
@@ -113,16 +121,29 @@ class DocumentsController(QObject):
         if result.status != "already-present":
             self._index_in_background(result.document)
 
-    def _on_add_failed(self, path: Path, message: str) -> None:
+    def _on_add_failed(self, path: Path, slot_id: str | None, job, message: str) -> None:
         self._busy -= 1
         self._release_startup()
         self.window.statusBar().clearMessage()
-        if "password" in message.lower():
-            message += (
-                " The reader does not keep passwords or unprotected copies; ask the sender "
-                "for a copy without a password."
-            )
+        from reader.core.pdfdoc import PasswordRequired  # loaded by the failed job already
+
+        if job.error_kind is not None and issubclass(job.error_kind, PasswordRequired):
+            password = self.ask_password(message)
+            if password is not None:
+                self.add_files([path], slot_id, password)
+            return
         QMessageBox.warning(self.window, "The document was not added", message)
+
+    def ask_password(self, reason: str) -> str | None:
+        """Ask for a protected file's password; ``None`` if the user would rather not."""
+        password, ok = QInputDialog.getText(
+            self.window,
+            "Password needed",
+            f"{reason}\nType its password to open it. The reader keeps the password only "
+            "until you close it, never on disk.",
+            QLineEdit.EchoMode.Password,
+        )
+        return password if ok and password else None
 
     @Slot(object)
     def _on_scanned(self, results: list) -> None:
@@ -200,7 +221,14 @@ class DocumentsController(QObject):
             from reader.ui.document_view import DocumentView
 
             path = self.library.path_of(doc)
-            view = DocumentView(path, doc.id, title, blocks, theme, text_size)
+            password = None
+            if doc.protected:
+                password = self._passwords.get(doc.id) or self.ask_password(
+                    f"“{title}” is protected by a password."
+                )
+            view = DocumentView(path, doc.id, title, blocks, theme, text_size, password=password)
+            if password is not None and view.error is None:
+                self._passwords[doc.id] = password
         else:
             view = SlidesView(title, blocks, theme, text_size)
         view.externalLinkRequested.connect(self._on_external_link)

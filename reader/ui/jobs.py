@@ -34,6 +34,7 @@ class Job(QObject):
         self.done = False
         self.result: Any = None
         self.error: str | None = None
+        self.error_kind: type[Exception] | None = None  # lets a caller react to one kind
         self._ended.connect(self._on_ended)
 
     def _on_ended(self) -> None:
@@ -59,6 +60,7 @@ class _Runnable(QRunnable):
             self.job.result = self.fn(self._progress)
         except Exception as exc:  # reported to the user as a sentence, never a traceback
             self.job.error = str(exc) or type(exc).__name__
+            self.job.error_kind = type(exc)
         self._emit(self.job._ended)
 
     def _progress(self, done: int, total: int) -> None:

@@ -123,8 +123,9 @@ def _size(item: PageImage) -> int:
 class _Lane:
     """One private copy of the document, used by one pooled thread at a time."""
 
-    def __init__(self, path: Path, parent: QObject) -> None:
+    def __init__(self, path: Path, parent: QObject, password: str | None = None) -> None:
         self.path = path
+        self.password = password  # in memory only, for a protected file the user unlocked
         self.pool = QThreadPool(parent)
         self.pool.setMaxThreadCount(1)
         self.doc: pymupdf.Document | None = None
@@ -133,7 +134,7 @@ class _Lane:
     def run(self, fn: Callable[[pymupdf.Document], Any]) -> Any:
         with PDF_LOCK:
             if self.doc is None:
-                self.doc = open_pdf(self.path)
+                self.doc = open_pdf(self.path, self.password)
             self.calls += 1
             if self.calls % SHRINK_EVERY == 0:
                 pymupdf.TOOLS.store_shrink(50)
@@ -155,10 +156,12 @@ class PageWorker(QObject):
     thumbnailRendered = Signal(object)  # PageImage
     searchFinished = Signal(int, object)  # generation, list[TextHit]
 
-    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, path: Path, parent: QObject | None = None, password: str | None = None
+    ) -> None:
         super().__init__(parent)
-        self._draw = _Lane(Path(path), self)
-        self._find = _Lane(Path(path), self)
+        self._draw = _Lane(Path(path), self, password)
+        self._find = _Lane(Path(path), self, password)
         self._wanted: set[tuple[str, int, float]] = set()
         self._pending: set[tuple[str, int, float]] = set()
         self._closed = False

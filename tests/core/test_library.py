@@ -178,3 +178,19 @@ def test_moving_refuses_a_filled_slot_or_the_wrong_kind(library, guidance_pdf, t
     with pytest.raises(LibraryError, match="takes a PPTX file, not a PDF"):
         library.move(doc.id, "presentation")
     assert library.for_slot("guidance-pdf").sha256 == doc.sha256
+
+
+def test_a_protected_pdf_needs_its_password_which_is_not_kept(library, tmp_path) -> None:
+    from reader.core.pdfdoc import PasswordRequired
+    from tests.factories import make_encrypted_pdf
+
+    pdf = make_encrypted_pdf(tmp_path / "protected.pdf", user_pw="s3cret")
+    with pytest.raises(PasswordRequired, match="protected by a password"):
+        library.add(pdf)
+    with pytest.raises(PasswordRequired, match="not correct"):
+        library.add(pdf, password="wrong")
+    doc = library.add(pdf, slot_id="consultation-audit", password="s3cret").document
+    assert doc.protected
+    assert library.blocks_of(doc)  # its text was read with the password, for search
+    stored = [p.read_bytes() for p in library.folder.iterdir() if p.is_file()]
+    assert not any(b"s3cret" in data for data in stored)

@@ -10,7 +10,13 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from reader.ui.document_view import DocumentView
-from tests.factories import GuidanceSpec, make_deck, make_guidance_pdf, make_not_a_pdf
+from tests.factories import (
+    GuidanceSpec,
+    make_deck,
+    make_encrypted_pdf,
+    make_guidance_pdf,
+    make_not_a_pdf,
+)
 
 
 @pytest.fixture
@@ -221,3 +227,41 @@ def test_documents_left_open_are_open_again_next_time(make_window, qtbot, guidan
     assert list(again.documents.tabs) == ["guidance-pdf"]
     assert again.documents.current_document_view() is again.documents.tabs["guidance-pdf"]
     assert again.documents.tabs["guidance-pdf"].current_page() == 3
+
+
+def test_a_protected_pdf_asks_for_its_password_and_opens(
+    window, qtbot, tmp_path, monkeypatch, no_modal_boxes
+) -> None:
+    pdf = make_encrypted_pdf(tmp_path / "protected.pdf", user_pw="s3cret")
+    answers = iter([("wrong", True), ("s3cret", True)])
+    asked: list[str] = []
+
+    def answer(parent, title, label, *args, **kwargs):
+        asked.append(label)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    window.documents.add_files([pdf], slot_id="consultation-audit")
+    view = _added(window, qtbot, slot="consultation-audit")
+    assert asked[0].startswith("protected.pdf is protected by a password.")
+    assert asked[1].startswith("The password for protected.pdf is not correct.")
+    assert view.error is None
+    assert view.page_count() == 1
+    doc = window.services.library.for_slot("consultation-audit")
+    assert doc.protected
+    record = (window.services.library.folder / "library.json").read_text(encoding="utf-8")
+    assert "s3cret" not in record  # the password is never written down
+    assert not [kind for kind, _ in no_modal_boxes if kind == "warning"]
+
+
+def test_a_protected_pdf_added_without_its_password_is_not_added(
+    window, qtbot, tmp_path, monkeypatch
+) -> None:
+    pdf = make_encrypted_pdf(tmp_path / "protected.pdf", user_pw="s3cret")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda *a, **k: (asked.append(a[2]), ("", False))[1]
+    )
+    window.documents.add_files([pdf])
+    qtbot.waitUntil(lambda: bool(asked), timeout=30000)
+    assert window.services.library.documents == []
