@@ -63,10 +63,6 @@ class UserDirs:
         return self.config / "settings.json"
 
     @property
-    def notes_db(self) -> Path:
-        return self.data / "notes.sqlite3"
-
-    @property
     def documents(self) -> Path:
         """The drop folder that a user or hospital IT fills; never written by the app."""
         return self.data / "documents"

@@ -137,31 +137,6 @@ def probe_file(path: Path | str, timeout: float = 20.0, password: str | None = N
     return result
 
 
-def extract_in_subprocess(
-    path: Path | str,
-    document_id: str,
-    tab_id: str,
-    timeout: float = 120.0,
-    password: str | None = None,
-) -> list[Block]:
-    """:func:`extract_file` in a child process; the blocks come back through JSON."""
-    path = Path(path).resolve()
-    request = {
-        "op": "extract",
-        "path": str(path),
-        "document_id": document_id,
-        "tab_id": tab_id,
-        "password": password,
-    }
-    result = _run_child(request, path, timeout)
-    try:
-        return [block_from_dict(item) for item in result]
-    except (TypeError, KeyError, ValueError):
-        raise DocumentError(
-            f"{path.name} could not be opened: the PDF library stopped while reading it."
-        ) from None
-
-
 def examine_in_subprocess(
     path: Path | str, timeout: float = 120.0, password: str | None = None
 ) -> tuple[dict, list[Block]]:
@@ -231,9 +206,6 @@ def _answer(request: dict) -> dict:
         info = inspect_file(path, password)
         blocks = extract_file(path, EXAMINED, EXAMINED, password)
         return {"ok": True, "result": {"info": info, "blocks": [block_to_dict(b) for b in blocks]}}
-    if request.get("op") == "extract":
-        blocks = extract_file(path, request["document_id"], request["tab_id"], password)
-        return {"ok": True, "result": [block_to_dict(b) for b in blocks]}
     return {"ok": True, "result": inspect_file(path, password)}
 
 

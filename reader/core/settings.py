@@ -25,7 +25,6 @@ class Settings:
     text_size: int = DEFAULT_TEXT_SIZE
     last_tab: str = "guidance"
     window_geometry: str = ""  # base64 of QWidget.saveGeometry(), opaque to the core
-    window_state: str = ""
     open_documents: list = field(default_factory=list)  # ids of document tabs left open
     current_document: str = ""  # the document tab that was in front, if one was
     document_pages: dict = field(default_factory=dict)  # document id → page last read (0-based)

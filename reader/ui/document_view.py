@@ -168,7 +168,6 @@ class DocumentView(QWidget):
         self._theme = theme
         self._find_query = ""
         self._find_generation = 0
-        self._find_backward = False
         self.error: str | None = None
         self.setObjectName(f"document-{document_id}")
         self.setAccessibleName(title)
@@ -523,7 +522,6 @@ class DocumentView(QWidget):
         if query != self._find_query:
             self._find_query = query
             self._find_generation += 1
-            self._find_backward = backward
             self.find_bar.status.setText("Searching…")
             self.worker.search(self._find_generation, query)
             return

@@ -46,7 +46,6 @@ class DocumentsController(QObject):
         window.tabs.tabCloseRequested.connect(self._on_tab_close_requested)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
-        self._busy = 0
         self.indexing: set[str] = set()  # documents being added to the search index
         self._passwords: dict[str, str] = {}  # protected documents unlocked this session
 
@@ -64,7 +63,6 @@ class DocumentsController(QObject):
         self, paths: list[Path], slot_id: str | None = None, password: str | None = None
     ) -> None:
         for path in paths:
-            self._busy += 1
             self.window.statusBar().showMessage(f"Adding {path.name}…")
             job = start_job("add", partial(self._add_in_worker, path, slot_id, password))
             job.finished.connect(partial(self._on_added, password))
@@ -110,7 +108,6 @@ class DocumentsController(QObject):
 
     @Slot(object)
     def _on_added(self, password: str | None, result: AddResult) -> None:
-        self._busy -= 1
         if password is not None and result.document.protected:
             self._passwords[result.document.id] = password
         self.window.statusBar().showMessage(result.message, STATUS_MS)
@@ -122,7 +119,6 @@ class DocumentsController(QObject):
             self._index_in_background(result.document)
 
     def _on_add_failed(self, path: Path, slot_id: str | None, job, message: str) -> None:
-        self._busy -= 1
         self._release_startup()
         self.window.statusBar().clearMessage()
         from reader.core.pdfdoc import PasswordRequired  # loaded by the failed job already

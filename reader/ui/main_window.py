@@ -191,7 +191,6 @@ class MainWindow(QMainWindow):
         job.progress.connect(self._on_index_progress)
         job.finished.connect(self._on_index_ready)
         job.failed.connect(self._on_index_failed)
-        self._index_job = job
 
     @Slot(int, int)
     def _on_index_progress(self, done: int, total: int) -> None:

@@ -180,9 +180,6 @@ class PageWorker(QObject):
     def request_thumbnail(self, page: int, key: float, device_ratio: float) -> None:
         self._request("thumb", page, key, device_ratio)
 
-    def is_pending(self, page: int, key: float) -> bool:
-        return ("page", page, key) in self._pending
-
     def search(self, generation: int, query: str) -> None:
         """Find ``query`` in every page; ``searchFinished`` brings the TextHits back.
 

@@ -17,9 +17,10 @@ from reader.core.safeopen import (
     CRASH_ENV,
     block_from_dict,
     block_to_dict,
-    extract_in_subprocess,
+    examine_in_subprocess,
     inspect_file,
     probe_file,
+    rebase_blocks,
 )
 from reader.core.slides import extract_slide_blocks
 from tests import factories as f
@@ -68,7 +69,7 @@ def test_child_crash_is_a_document_error(guidance, monkeypatch):
         probe_file(guidance)
     assert str(caught.value) == f"guidance.pdf {STOPPED}"
     with pytest.raises(DocumentError, match="stopped while reading"):
-        extract_in_subprocess(guidance, "g", "t")
+        examine_in_subprocess(guidance)
     monkeypatch.delenv(CRASH_ENV)
     assert probe_file(guidance)["kind"] == "pdf"  # and this process carries on
 
@@ -81,15 +82,19 @@ def test_child_hang_times_out(guidance, monkeypatch):
     assert time.monotonic() - started < 10
 
 
-def test_extract_in_subprocess_round_trips_blocks(guidance, tmp_path):
+def test_examine_in_subprocess_round_trips_blocks(guidance, tmp_path):
     doc = open_pdf(guidance)
     try:
         expected = extract_blocks(doc, "g", "t")
     finally:
         doc.close()
-    assert extract_in_subprocess(guidance, "g", "t") == expected
+    info, blocks = examine_in_subprocess(guidance)
+    assert info["kind"] == "pdf"
+    assert rebase_blocks(blocks, "g", "t") == expected
     deck = f.make_deck(tmp_path / "d.pptx", slides=2)
-    assert extract_in_subprocess(deck, "d", "t") == extract_slide_blocks(deck, "d", "t")
+    info, blocks = examine_in_subprocess(deck)
+    assert info["kind"] == "pptx"
+    assert rebase_blocks(blocks, "d", "t") == extract_slide_blocks(deck, "d", "t")
 
 
 def test_block_json_round_trip():
