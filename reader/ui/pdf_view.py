@@ -9,7 +9,6 @@ Coordinates on a page are PDF points; the view turns them into pixels with one s
 from __future__ import annotations
 
 import bisect
-from collections import OrderedDict
 from functools import partial
 
 import pymupdf
@@ -30,8 +29,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
-from reader.core.pdfdoc import PageLink, Word, page_links, page_sizes, page_words
-from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker, find_text_page
+from reader.core.pdfdoc import PageLink, Word, page_sizes
+from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker
+from reader.ui.pdf_text import PageText
 
 Rect = tuple[float, float, float, float]
 
@@ -75,12 +75,9 @@ class PdfView(QAbstractScrollArea):
         self._programmatic = False
         self.cache = PageCache()
         self._failed: dict[int, str] = {}
-        self._words: OrderedDict[int, list[Word]] = OrderedDict()
-        self._links: OrderedDict[int, list[PageLink]] = OrderedDict()
+        self.text = PageText(doc)
         self._hits: list[tuple[int, Rect]] = []
         self._hit_index = -1
-        self._terms: list[str] = []
-        self._term_rects: dict[int, list[Rect]] = {}
         self._mark: tuple[int, Rect] | None = None
         self._selection: tuple[int, int, int] | None = None  # page, first word, last word
         self._press: tuple[QPointF, int, Word | None, PageLink | None] | None = None
@@ -223,27 +220,16 @@ class PdfView(QAbstractScrollArea):
 
     def set_terms(self, terms: list[str]) -> None:
         """Mark these words wherever they occur on the pages (the app-wide search's terms)."""
-        self._terms = [t for t in (" ".join(t.split()) for t in terms) if t]
-        self._term_rects.clear()
+        self.text.set_terms(terms)
         self.viewport().update()
 
     def term_rects(self, page: int) -> list[Rect]:
-        if page not in self._term_rects:
-            rects: list[Rect] = []
-            with PDF_LOCK:
-                for term in self._terms:
-                    rects.extend(find_text_page(self._doc, page, term))
-            self._term_rects[page] = rects
-        return self._term_rects[page]
+        return self.text.term_rects(page)
 
     def selected_text(self) -> str:
         if self._selection is None:
             return ""
-        page, first, last = self._selection
-        lines: dict[tuple[int, int], list[str]] = {}
-        for word in self.words(page)[first : last + 1]:
-            lines.setdefault((word.block, word.line), []).append(word.text)
-        return "\n".join(" ".join(words) for words in lines.values())
+        return self.text.text_of(*self._selection)
 
     def select_page_text(self, page: int | None = None) -> None:
         page = self._current if page is None else page
@@ -283,20 +269,7 @@ class PdfView(QAbstractScrollArea):
         return range(first, max(first, last) + 1)
 
     def words(self, page: int) -> list[Word]:
-        if page not in self._words:
-            with PDF_LOCK:
-                self._words[page] = page_words(self._doc, page)
-            while len(self._words) > 16:
-                self._words.popitem(last=False)
-        return self._words[page]
-
-    def links(self, page: int) -> list[PageLink]:
-        if page not in self._links:
-            with PDF_LOCK:
-                self._links[page] = page_links(self._doc, page)
-            while len(self._links) > 32:
-                self._links.popitem(last=False)
-        return self._links[page]
+        return self.text.words(page)
 
     # -- layout ----------------------------------------------------------------------------
     def _unit(self) -> float:
@@ -405,9 +378,8 @@ class PdfView(QAbstractScrollArea):
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_overlays(self, painter: QPainter, index: int) -> None:
-        if self._terms:
-            for rect in self.term_rects(index):
-                painter.fillRect(self.to_view(index, rect), TERM)
+        for rect in self.term_rects(index):
+            painter.fillRect(self.to_view(index, rect), TERM)
         for n, (page, rect) in enumerate(self._hits):
             if page == index:
                 colour = CURRENT_HIT if n == self._hit_index else HIT
@@ -534,8 +506,8 @@ class PdfView(QAbstractScrollArea):
             self._set_selection(None)
             return
         point = self._pdf_point(page, pos)
-        link = self._link_at(page, point)
-        self._press = (pos, page, self._word_near(page, point), link)
+        link = self.text.link_at(page, point)
+        self._press = (pos, page, self.text.word_near(page, point), link)
         if link is None:
             self._set_selection(None)
 
@@ -543,7 +515,7 @@ class PdfView(QAbstractScrollArea):
         pos = event.position()
         page = self._page_under(pos)
         if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:
-            over_link = page is not None and self._link_at(page, self._pdf_point(page, pos))
+            over_link = page is not None and self.text.link_at(page, self._pdf_point(page, pos))
             shape = Qt.CursorShape.PointingHandCursor if over_link else Qt.CursorShape.ArrowCursor
             self.viewport().setCursor(shape)
             return
@@ -552,7 +524,7 @@ class PdfView(QAbstractScrollArea):
             return
         self._dragged = True
         words = self.words(press_page)
-        end = self._word_near(press_page, self._pdf_point(press_page, pos))
+        end = self.text.word_near(press_page, self._pdf_point(press_page, pos))
         if anchor is None or end is None:
             return
         a, b = words.index(anchor), words.index(end)
@@ -563,7 +535,7 @@ class PdfView(QAbstractScrollArea):
         if press is None or event.button() != Qt.MouseButton.LeftButton or self._dragged:
             return
         _, page, _word, link = press
-        if link is not None and link == self._link_at(
+        if link is not None and link == self.text.link_at(
             page, self._pdf_point(page, event.position())
         ):
             self._follow(link)
@@ -585,25 +557,6 @@ class PdfView(QAbstractScrollArea):
     def _pdf_point(self, page: int, pos: QPointF) -> tuple[float, float]:
         rect = self.page_rect(page)
         return (pos.x() - rect.left()) / self._scale, (pos.y() - rect.top()) / self._scale
-
-    def _link_at(self, page: int, point: tuple[float, float]) -> PageLink | None:
-        x, y = point
-        for link in self.links(page):
-            x0, y0, x1, y1 = link.rect
-            if x0 <= x <= x1 and y0 <= y <= y1:
-                return link
-        return None
-
-    def _word_near(self, page: int, point: tuple[float, float]) -> Word | None:
-        """The word under ``point``, or the nearest one (vertical distance counts more)."""
-        x, y = point
-
-        def distance(w: Word) -> float:
-            dx = max(w.x0 - x, 0.0, x - w.x1)
-            dy = max(w.y0 - y, 0.0, y - w.y1)
-            return dy * 4 + dx
-
-        return min(self.words(page), key=distance, default=None)
 
     def _follow(self, link: PageLink) -> None:
         if link.kind == "internal" and link.page is not None:
