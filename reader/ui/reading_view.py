@@ -94,6 +94,10 @@ class ReadingView(QTextBrowser):
         self._highlight = {block_id: list(terms)} if terms else {}
         self.render(force=True)
         self.scrollToAnchor(anchor_for(block_id))
+        # Leave a line or two of what comes before, so the block is seen in its place.
+        bar = self.verticalScrollBar()
+        if bar.value() < bar.maximum():
+            bar.setValue(max(0, bar.value() - 3 * self.fontMetrics().lineSpacing()))
 
     def clear_highlight(self) -> None:
         if self._highlight:
@@ -113,6 +117,19 @@ class ReadingView(QTextBrowser):
         )
         self.setTextCursor(cursor)
         return self.find(text, flags)
+
+    def block_y(self, block_id: str) -> int | None:
+        """Where a block starts, in viewport pixels (None if it is not in this tab)."""
+        if self._stale:
+            self.render(force=True)
+        name = anchor_for(block_id)
+        block = self.document().begin()
+        while block.isValid():
+            for fmt in block.textFormats():
+                if name in fmt.format.anchorNames():
+                    return self.cursorRect(QTextCursor(block)).top()
+            block = block.next()
+        return None
 
     def top_block_id(self) -> str | None:
         """The block nearest the top of the viewport, to remember where the reader is."""

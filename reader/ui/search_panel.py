@@ -10,7 +10,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QPainter, QTextDocument
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -39,6 +39,15 @@ class _HtmlDelegate(QStyledItemDelegate):
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
+        # Colours from the palette, and the selection's own text colour on a selected row:
+        # grey on the selection's blue could not be read.
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text = option.palette.color(role)
+        muted = text if selected else option.palette.color(QPalette.ColorRole.PlaceholderText)
+        doc.setDefaultStyleSheet(
+            f"body {{ color: {text.name()}; }} .where {{ color: {muted.name()}; }}"
+        )
         doc.setHtml(index.data(HTML_ROLE) or "")
         doc.setTextWidth(max(120, option.rect.width() - 12))
         return doc
@@ -102,13 +111,14 @@ class SearchPanel(QWidget):
         self.results.setWordWrap(True)
         self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
 
-        top = QHBoxLayout()
-        top.addWidget(self.box, 1)
-        top.addWidget(self.source)
+        # The box gets the whole width: queries are read back while typing.
+        filters = QHBoxLayout()
+        filters.addWidget(self.source)
+        filters.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
+        layout.addWidget(self.box)
+        layout.addLayout(filters)
         layout.addWidget(self.goto_button)
         layout.addWidget(self.results, 1)
 
@@ -241,8 +251,8 @@ def _where(hit) -> str:
 
 def _hit_html(hit) -> str:
     return (
-        f'<div style="font-size:small; color:#6b7785">'
-        f"{html.escape(_where(hit))}</div><div>{hit.snippet_html}</div>"
+        f'<div class="where" style="font-size:small">{html.escape(_where(hit))}</div>'
+        f"<div>{hit.snippet_html}</div>"
     )
 
 
