@@ -59,7 +59,7 @@ class _Runnable(QRunnable):
         try:
             self.job.result = self.fn(self._progress)
         except Exception as exc:  # reported to the user as a sentence, never a traceback
-            self.job.error = str(exc) or type(exc).__name__
+            self.job.error = plain_error(exc)
             self.job.error_kind = type(exc)
         self._emit(self.job._ended)
 
@@ -70,6 +70,15 @@ class _Runnable(QRunnable):
     def _emit(signal, *args: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the app is shutting down: nobody to tell
             signal.emit(*args)
+
+
+def plain_error(exc: Exception) -> str:
+    """One sentence for the user: an OSError as the system words it ("No space left on
+    device"), with the file it concerns; other errors as their own message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}."
+    return str(exc) or type(exc).__name__
 
 
 def start_job(name: str, fn: Callable[[ProgressFn], Any], pool: QThreadPool | None = None) -> Job:

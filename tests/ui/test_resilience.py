@@ -57,3 +57,23 @@ def test_a_damaged_document_list_is_set_aside_and_said(make_window, dirs) -> Non
     window = make_window()
     assert "document list was damaged" in " ".join(window.notices.messages())
     assert (dirs.library / "library.json.bad").is_file()
+
+
+def test_a_full_disk_while_building_the_index_is_said_plainly(
+    make_window, qtbot, dirs, monkeypatch
+) -> None:
+    import errno
+
+    from reader.core.services import Services
+
+    def full_disk(self, progress=None):
+        raise OSError(errno.ENOSPC, "No space left on device", str(dirs.index_dir))
+
+    monkeypatch.setattr(Services, "ensure_index", full_disk)
+    window = make_window()
+    panel = window.search_panel
+    qtbot.waitUntil(lambda: "not available" in panel.status.text(), timeout=30000)
+    assert panel.status.text() == (
+        f"Search is not available: No space left on device ({dirs.index_dir})."
+    )
+    assert window.current_view().toPlainText()  # reading carries on
