@@ -352,16 +352,3 @@ def inspect_pdf(
         }
     finally:
         doc.close()
-
-
-# The paragraph functions used to live here; importers of ``reader.core.pdfdoc`` still find them.
-# Looked up lazily, because pdfparagraphs imports this module.
-_PARAGRAPH_NAMES = frozenset(("extract_blocks", "join_lines", "paragraph_summary"))
-
-
-def __getattr__(name: str):
-    if name in _PARAGRAPH_NAMES:
-        from reader.core import pdfparagraphs
-
-        return getattr(pdfparagraphs, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,6 +7,7 @@ No Qt here: colours come in as plain strings chosen by the caller from the activ
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -83,8 +84,6 @@ def _link_at(links: tuple[Link, ...], start: int, end: int) -> Link | None:
 
 def _match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Character spans of whole-word-prefix matches of ``terms`` (case-insensitive)."""
-    import re
-
     spans: list[tuple[int, int]] = []
     words = [t for t in {t.strip().lower() for t in terms} if t]
     if not words:

@@ -16,14 +16,15 @@ def about_html(pack: ContentPack) -> str:
     return (
         f"<h2>{APP_NAME} {__version__}</h2>"
         f"<p>An offline reader for <i>{html.escape(pack.citation_title)}</i>, "
-        f"published by the {html.escape(pack.publisher)}.</p>"
+        f"published by the {html.escape(pack.publisher)}"
+        f"{' — ' + html.escape(pack.publisher_tagline) if pack.publisher_tagline else ''}.</p>"
         f"<h3>Attribution</h3><p>{html.escape(pack.attribution)}</p>{notices}"
         "<h3>Licences</h3>"
         "<p>This program is free software under the GNU Affero General Public License, "
         "version 3 or later (AGPL-3.0-or-later), because it uses PyMuPDF, which is AGPL.</p>"
         "<p>It also uses Qt for Python (PySide6, LGPL-3.0), Whoosh (whoosh-reloaded, BSD), "
         "platformdirs (MIT), markdown-it-py and mdit-py-plugins (MIT) and python-pptx (MIT).</p>"
-        "<h3>Privacy</h3><p>Your notes stay on this computer. The app sends nothing anywhere "
+        "<h3>Privacy</h3><p>What you add stays on this computer. The app sends nothing anywhere "
         "and opens a web address only when you ask it to.</p>"
     )
 

@@ -99,11 +99,6 @@ class ReadingView(QTextBrowser):
         if bar.value() < bar.maximum():
             bar.setValue(max(0, bar.value() - 3 * self.fontMetrics().lineSpacing()))
 
-    def clear_highlight(self) -> None:
-        if self._highlight:
-            self._highlight = {}
-            self.render(keep_position=True)
-
     def find_text(self, text: str, backward: bool = False) -> bool:
         if self._stale:
             self.render(force=True)

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 import pymupdf  # noqa: E402
 
-from reader.core.pdfdoc import extract_blocks, open_pdf, render_page  # noqa: E402
+from reader.core.pdfdoc import open_pdf, render_page  # noqa: E402
+from reader.core.pdfparagraphs import extract_blocks  # noqa: E402
 from reader.core.safeopen import probe_file  # noqa: E402
 from tests.factories import make_guidance_pdf  # noqa: E402
 

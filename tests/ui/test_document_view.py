@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
-from reader.core.pdfdoc import extract_blocks, open_pdf
+from reader.core.pdfdoc import open_pdf
+from reader.core.pdfparagraphs import extract_blocks
 from reader.core.render import Theme
 from reader.ui.document_view import DocumentView
 from reader.ui.goto_dialog import GotoDialog, parse_paragraph

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QTextBrowser,
@@ -188,3 +189,15 @@ def test_keyboard_moves_between_text_contents_and_search(window, qtbot) -> None:
     assert window.search_panel.box.hasFocus()
     qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Escape)
     assert window.current_view().hasFocus()
+
+
+def test_about_names_the_publisher_the_licence_and_the_attribution(window, qtbot) -> None:
+    from reader.ui.about_dialog import AboutDialog
+
+    dialog = AboutDialog(window.pack, window)
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(QLabel, "about-text").text()
+    assert "General Medical Council — Regulating doctors, ensuring good medical practice" in text
+    assert "AGPL-3.0-or-later" in text
+    assert "non-commercial use" in text
+    assert "Medical Leadership Competency Framework © 2010" in text

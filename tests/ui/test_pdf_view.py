@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 
-from reader.core.pdfdoc import extract_blocks, open_pdf
+from reader.core.pdfdoc import open_pdf
+from reader.core.pdfparagraphs import extract_blocks
 from reader.core.render import Theme
 from reader.ui.document_view import DocumentView
 from reader.ui.pdf_pages import CACHE_BYTES, CACHE_PAGES
