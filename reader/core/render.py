@@ -51,11 +51,17 @@ def _esc(text: str) -> str:
 
 def inline_html(block: Block, theme: Theme, highlight_terms: Iterable[str] = ()) -> str:
     """The block's text as HTML with its links, and with search terms marked."""
-    text = block.text
+    return text_html(block.text, theme, highlight_terms, block.links)
+
+
+def text_html(
+    text: str, theme: Theme, highlight_terms: Iterable[str] = (), links: tuple[Link, ...] = ()
+) -> str:
+    """Plain text as HTML, with ``links`` made links and search terms marked."""
     marks = _match_spans(text, highlight_terms)
     # Split the text at every link and highlight boundary so both can nest safely.
     cuts = {0, len(text)}
-    for link in block.links:
+    for link in links:
         cuts.update((link.start, link.end))
     for start, end in marks:
         cuts.update((start, end))
@@ -68,7 +74,7 @@ def inline_html(block: Block, theme: Theme, highlight_terms: Iterable[str] = ())
                 f'<span style="background-color:{theme.highlight};'
                 f'color:{theme.highlight_text}">{piece}</span>'
             )
-        link = _link_at(block.links, start, end)
+        link = _link_at(links, start, end)
         if link is not None:
             piece = f'<a href="{_esc(link.target)}" style="color:{theme.link}">{piece}</a>'
         out.append(piece)
@@ -135,7 +141,7 @@ def blocks_html(
         elif block.kind == "example":
             # Qt's table cells ignore the document's paragraph spacing: set it on the text.
             text = f'<p style="line-height:140%">{anchor}{body}</p>'
-            out.append(_boxed(text, theme.example, theme.example_border))
+            out.append(boxed(text, theme.example, theme.example_border))
         elif block.kind == "copyright":
             out.append(f'<p style="color:{theme.muted}; font-size:small">{anchor}{body}</p>')
         else:
@@ -144,7 +150,7 @@ def blocks_html(
                 number = f"<b>{_esc(block.paragraph)}</b>&nbsp;&nbsp;"
             out.append(f"<p>{anchor}{number}{body}</p>")
         for note in notes.get(block.id, ()):
-            out.append(_boxed("<i>My note:</i> " + _esc(note), theme.panel, theme.panel_border))
+            out.append(boxed("<i>My note:</i> " + _esc(note), theme.panel, theme.panel_border))
         if slot_state is not None:
             for link in block.links:
                 if link.scheme == "slot":
@@ -154,7 +160,7 @@ def blocks_html(
     return "\n".join(out)
 
 
-def _boxed(inner: str, background: str, border: str) -> str:
+def boxed(inner: str, background: str, border: str) -> str:
     # Qt's rich text draws borders and padding on tables, not on divs.
     return (
         f'<table width="100%" cellspacing="0" cellpadding="10" border="1" '
@@ -171,7 +177,7 @@ def slot_card(slot_id: str, state: SlotState, theme: Theme) -> str:
         f"<b>Document:</b> {action}<br/>"
         f'<span style="color:{theme.muted}">{status}. {_esc(state.detail)}</span>'
     )
-    return _boxed(inner, theme.panel, theme.panel_border)
+    return boxed(inner, theme.panel, theme.panel_border)
 
 
 def references_html(pack: ContentPack, blocks: Iterable[Block], theme: Theme) -> str:

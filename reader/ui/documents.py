@@ -397,9 +397,11 @@ class DocumentsController(QObject):
             doc = self.library.get(doc_id)
             if widget is current and doc is not None:
                 return [
-                    Section(b.section, b.text, max(1, b.level), b.id)
+                    Section(b.section, b.section_title if b.kind == "slide" else b.text, 1, b.id)
+                    if b.kind == "slide"
+                    else Section(b.section, b.text, max(1, b.level), b.id)
                     for b in self.library.blocks_of(doc)
-                    if b.kind == "heading"
+                    if b.kind in ("heading", "slide")
                 ]
         return []
 

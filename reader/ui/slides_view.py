@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QInputDialog, QTextBrowser, QWidget
 
 from reader.core.content import Block
-from reader.core.render import Theme, anchor_for, blocks_html
+from reader.core.render import Theme, anchor_for, boxed, text_html
 
 
 class SlidesView(QTextBrowser):
@@ -67,5 +67,29 @@ class SlidesView(QTextBrowser):
         self.show_paragraph("")
 
     def _render(self) -> None:
-        body = blocks_html(self._blocks, self._theme, highlight=self._highlight)
-        self.setHtml(f"<h1>{html.escape(self._title)}</h1>{body}")
+        theme = self._theme
+        self.document().setDocumentMargin(24)
+        self.document().setDefaultStyleSheet(
+            f"body {{ color:{theme.text}; }} p, li {{ line-height:140%; }}"
+            "h2 { font-size:large; margin-top:22px; margin-bottom:6px; }"
+        )
+        parts = [f"<h1>{html.escape(self._title)}</h1>"]
+        for block in self._blocks:
+            anchor = f'<a name="{html.escape(anchor_for(block.id))}"></a>'
+            terms = self._highlight.get(block.id, ())
+            if block.kind == "slide":
+                title, _, rest = block.text.partition("\n")
+                number = (block.page or 0) + 1
+                parts.append(f"<h2>{anchor}Slide {number}: {html.escape(title)}</h2>")
+                lines = [line for line in rest.splitlines() if line.strip()]
+                if lines:
+                    items = "".join(f"<li>{text_html(line, theme, terms)}</li>" for line in lines)
+                    parts.append(f"<ul>{items}</ul>")
+            else:  # speaker notes, set apart like the page's worked examples
+                note = text_html(block.text, theme, terms).replace("\n", "<br/>")
+                parts.append(
+                    boxed(
+                        f"{anchor}<b>Speaker notes</b><br/>{note}", theme.panel, theme.panel_border
+                    )
+                )
+        self.setHtml("".join(parts))

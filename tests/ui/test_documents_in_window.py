@@ -184,8 +184,11 @@ def test_a_deck_shows_its_slides_and_speaker_notes(window, qtbot, tmp_path) -> N
     slide = next(b for b in blocks if b.kind == "slide")
     notes = next(b for b in blocks if b.kind == "speaker-note")
     text = view.toPlainText()
-    assert slide.text.splitlines()[0] in text
-    assert notes.text.splitlines()[0] in text
+    assert f"Slide 1: {slide.text.splitlines()[0]}" in text
+    assert f"Speaker notes\n{notes.text.splitlines()[0]}" in text
+    assert window.contents.titles() == [
+        b.section_title for b in blocks if b.kind == "slide"
+    ]  # the sidebar lists the slides
 
 
 def test_a_search_hit_in_speaker_notes_opens_the_deck_there(window, qtbot, tmp_path) -> None:
