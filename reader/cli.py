@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 from reader import APP_NAME, __version__
-from reader.core.content import ContentError, ContentPack, load_pack
+from reader.core.content import load_pack
+from reader.core.errors import ContentError
+from reader.core.model import ContentPack
 from reader.paths import UserDirs, bundled_content
 
 
@@ -144,7 +146,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from reader.core.pdfdoc import DocumentError
+    from reader.core.errors import DocumentError
     from reader.core.safeopen import probe_file
 
     try:
@@ -188,8 +190,8 @@ def open_services(args: argparse.Namespace):
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from reader.core.errors import DocumentError
     from reader.core.library import LibraryError
-    from reader.core.pdfdoc import DocumentError
 
     services = open_services(args)
     try:

@@ -1,8 +1,10 @@
-"""The content model: a pack's tabs as blocks, its document slots and references.
+"""Loading a content pack: parse it once, then read it from a cache while it is unchanged.
 
-A pack is a folder with ``manifest.toml`` and one Markdown file per tab. Markdown is parsed by
-markdown-it-py (with the ``container`` plugin for ``::: example`` and ``::: copyright``), so the
-text stays editable by people who are not programmers. Every heading, paragraph, list item,
+The data types (blocks, tabs, slots, the pack) live in :mod:`reader.core.model`; the Markdown
+parsing in :mod:`reader.core.pack_parser`. A pack is a folder with ``manifest.toml`` and one
+Markdown file per tab. Markdown is parsed by markdown-it-py (with the ``container`` plugin for
+``::: example`` and ``::: copyright``), so the text stays editable by people who are not
+programmers. Every heading, paragraph, list item,
 example and copyright line becomes a :class:`Block` with an id that depends only on the pack's
 structure, so it is the same on every run and every machine.
 """
@@ -11,170 +13,39 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
-PAGE_DOCUMENT = "page"
-SCHEMA_VERSION = 1
+from reader.core.errors import ContentError
+from reader.core.model import (
+    PAGE_DOCUMENT,
+    SCHEMA_VERSION,
+    Block,
+    ContentPack,
+    Link,
+    Reference,
+    Section,
+    Slot,
+    Tab,
+    block_from_dict,
+    block_to_dict,
+    slugify,
+)
 
-
-class ContentError(Exception):
-    """The pack cannot be loaded; the message is one plain sentence naming the file and line."""
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link inside a block's text: characters ``start:end`` point at ``target``."""
-
-    start: int
-    end: int
-    target: str
-
-    @property
-    def scheme(self) -> str:
-        return self.target.split(":", 1)[0]
-
-    @property
-    def value(self) -> str:
-        return self.target.split(":", 1)[1] if ":" in self.target else self.target
-
-
-@dataclass(frozen=True)
-class Block:
-    """The unit that reading, search, notes and printing share."""
-
-    id: str
-    document: str
-    tab: str
-    section: str
-    section_title: str
-    kind: str  # heading | paragraph | list-item | example | copyright | pdf-paragraph | slide ...
-    text: str
-    paragraph: str | None = None
-    level: int = 0  # heading level, or nesting depth of a list item
-    ordered: bool = False
-    links: tuple[Link, ...] = ()
-    page: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    source_line: int | None = None
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "document": self.document,
-            "tab": self.tab,
-            "section": self.section,
-            "section_title": self.section_title,
-            "paragraph": self.paragraph,
-            "kind": self.kind,
-            "text": self.text,
-            "page": self.page,
-        }
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-    level: int
-    block_id: str
-
-
-@dataclass(frozen=True)
-class Tab:
-    id: str
-    title: str
-    source: Path
-    blocks: tuple[Block, ...]
-
-    @property
-    def sections(self) -> list[Section]:
-        return [
-            Section(b.section, b.text, b.level, b.id) for b in self.blocks if b.kind == "heading"
-        ]
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A place for a document the page offers (the GMC's own files are not bundled)."""
-
-    id: str
-    tab: str
-    title: str
-    kind: str  # pdf | pptx
-    keywords: tuple[str, ...] = ()
-    label: str = ""  # a short name for the document's tab
-
-    @property
-    def tab_label(self) -> str:
-        return self.label or self.title
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An outside organisation or publication the page names."""
-
-    id: str
-    name: str
-    url: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ContentPack:
-    root: Path
-    id: str
-    title: str
-    edition: str
-    publisher: str
-    publisher_tagline: str
-    attribution: str
-    third_party_notices: tuple[str, ...]
-    navigation_lines: tuple[str, ...]
-    tabs: tuple[Tab, ...]
-    slots: tuple[Slot, ...]
-    references: tuple[Reference, ...]
-    synonyms: tuple[tuple[str, ...], ...] = field(default=())
-
-    @property
-    def citation_title(self) -> str:
-        return f"{self.title} ({self.edition})"
-
-    def tab(self, tab_id: str) -> Tab:
-        for tab in self.tabs:
-            if tab.id == tab_id:
-                return tab
-        raise KeyError(tab_id)
-
-    def slot(self, slot_id: str) -> Slot:
-        for slot in self.slots:
-            if slot.id == slot_id:
-                return slot
-        raise KeyError(slot_id)
-
-    def reference(self, ref_id: str) -> Reference:
-        for ref in self.references:
-            if ref.id == ref_id:
-                return ref
-        raise KeyError(ref_id)
-
-    def blocks(self) -> list[Block]:
-        return [block for tab in self.tabs for block in tab.blocks]
-
-    def block(self, block_id: str) -> Block:
-        for block in self.blocks():
-            if block.id == block_id:
-                return block
-        raise KeyError(block_id)
-
-
-def slugify(text: str) -> str:
-    """A lowercase ASCII id from a heading: 'What do we mean by leadership?' → 'what-do-we-...'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "section"
+# Older import paths for the model's types; new code imports them from reader.core.model.
+__all__ = [
+    "PAGE_DOCUMENT",
+    "SCHEMA_VERSION",
+    "Block",
+    "ContentError",
+    "ContentPack",
+    "Link",
+    "Reference",
+    "Section",
+    "Slot",
+    "Tab",
+    "load_pack",
+    "slugify",
+]
 
 
 def load_pack(root: Path, cache_dir: Path | None = None) -> ContentPack:
@@ -190,6 +61,7 @@ def load_pack(root: Path, cache_dir: Path | None = None) -> ContentPack:
         cached = _read_cache(cache_file, key, root)
         if cached is not None:
             return cached
+    # Imported here: markdown-it costs start-up time that a cached pack does not need.
     from reader.core.pack_parser import parse_pack
 
     pack = parse_pack(root)
@@ -226,11 +98,6 @@ def _read_cache(path: Path, key: str, root: Path) -> ContentPack | None:
 
 
 def _pack_to_json(pack: ContentPack) -> dict:
-    def block(b: Block) -> dict:
-        d = {k: getattr(b, k) for k in b.__dataclass_fields__}
-        d["links"] = [[link.start, link.end, link.target] for link in b.links]
-        return d
-
     return {
         **{
             k: getattr(pack, k)
@@ -242,7 +109,7 @@ def _pack_to_json(pack: ContentPack) -> dict:
                 "id": t.id,
                 "title": t.title,
                 "source": str(t.source),
-                "blocks": [block(b) for b in t.blocks],
+                "blocks": [block_to_dict(b) for b in t.blocks],
             }
             for t in pack.tabs
         ],
@@ -252,15 +119,8 @@ def _pack_to_json(pack: ContentPack) -> dict:
 
 
 def _pack_from_json(data: dict, root: Path) -> ContentPack:
-    def block(d: dict) -> Block:
-        d = dict(d)
-        d["links"] = tuple(Link(*link) for link in d["links"])
-        if d.get("bbox") is not None:
-            d["bbox"] = tuple(d["bbox"])
-        return Block(**d)
-
     tabs = tuple(
-        Tab(t["id"], t["title"], Path(t["source"]), tuple(block(b) for b in t["blocks"]))
+        Tab(t["id"], t["title"], Path(t["source"]), tuple(block_from_dict(b) for b in t["blocks"]))
         for t in data["tabs"]
     )
     return ContentPack(

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from reader.core.atomic import write_text_atomic
-from reader.core.content import Block, ContentPack, Slot
+from reader.core.model import Block, ContentPack, Slot
 
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
 MAX_FILE_BYTES = 512 * 1024 * 1024  # refuse absurd files before copying them
@@ -140,7 +140,7 @@ class Library:
 
     def blocks_of(self, doc: Document) -> list[Block]:
         """The document's text blocks, as extracted when it was added (empty if unavailable)."""
-        from reader.core.safeopen import block_from_dict
+        from reader.core.model import block_from_dict
 
         try:
             data = json.loads(self._blocks_file(doc).read_text(encoding="utf-8"))
@@ -408,7 +408,7 @@ class Library:
         self._write_blocks(doc, rebase_blocks(blocks, doc.id, tab))
 
     def _write_blocks(self, doc: Document, blocks: list[Block]) -> None:
-        from reader.core.safeopen import block_to_dict
+        from reader.core.model import block_to_dict
 
         write_text_atomic(
             self._blocks_file(doc), json.dumps([block_to_dict(b) for b in blocks]) + "\n"

@@ -15,11 +15,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-from reader.core.content import (
+from reader.core.errors import ContentError
+from reader.core.model import (
     PAGE_DOCUMENT,
     SCHEMA_VERSION,
     Block,
-    ContentError,
     ContentPack,
     Link,
     Reference,

@@ -3,23 +3,34 @@
 Everything here is plain data for the rest of the app: pixels come back as bytes with a width,
 height and stride (``reader/ui`` wraps them in a ``QImage``), links and outlines as tuples.
 Recovering the guidance's numbered paragraphs from the text is its own room,
-:mod:`reader.core.pdfparagraphs`; :func:`extract_blocks`, :func:`join_lines` and
-:func:`paragraph_summary` can still be imported from here.
+:mod:`reader.core.pdfparagraphs`, and what ``reader inspect`` says of a PDF is
+:mod:`reader.core.pdfinspect`; both build on this module, which imports neither.
 
-No Qt here, and no exceptions that are not a :class:`DocumentError` with one plain sentence.
+No Qt here, and no exceptions that are not a :class:`~reader.core.errors.DocumentError` with
+one plain sentence.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pymupdf
 
-from reader.core.content import Block
+from reader.core.errors import (
+    DEFAULT_TIMEOUT,
+    DocumentError,
+    ExtractionTimeout,
+    PasswordRequired,
+)
+from reader.core.errors import document_name as _name
+
+# The errors are raised here; importing them from this module still works.
+__all__ = ["DEFAULT_TIMEOUT", "DocumentError", "ExtractionTimeout", "PasswordRequired"]
 
 # MuPDF prints repair notes and errors to stderr by itself; they mean nothing to a reader,
 # and every failure that matters is turned into a DocumentError below.
@@ -29,32 +40,10 @@ pymupdf.TOOLS.mupdf_display_warnings(False)
 # A hostile page can be 14400 pt square; at 150 dpi that is 900 megapixels (2.7 GB of RGB).
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 32_000  # QImage and most GPUs cannot go further in one direction
-DEFAULT_TIMEOUT = 60.0
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
 
-class DocumentError(Exception):
-    """A document cannot be used; the message is one plain sentence naming the file."""
-
-
-class PasswordRequired(DocumentError):
-    """The PDF is encrypted and needs a (correct) password to open."""
-
-
-class ExtractionTimeout(DocumentError):
-    """Reading the text took longer than allowed; ``blocks`` holds what was read so far."""
-
-    def __init__(self, message: str, blocks: list[Block]) -> None:
-        super().__init__(message)
-        self.blocks = blocks
-
-
 # --------------------------------------------------------------------------- opening
-
-
-def _name(doc_or_path: pymupdf.Document | Path | str) -> str:
-    raw = doc_or_path.name if isinstance(doc_or_path, pymupdf.Document) else doc_or_path
-    return Path(str(raw)).name or "The document"
 
 
 def open_pdf(path: Path | str, password: str | None = None) -> pymupdf.Document:
@@ -264,25 +253,48 @@ def page_links(doc: pymupdf.Document, index: int) -> list[PageLink]:
     return links
 
 
-def find_text(
-    doc: pymupdf.Document, query: str, *, max_hits: int = 2000, timeout: float | None = 20.0
-) -> list[TextHit]:
-    """Pages on which ``query`` occurs (case-insensitive), with the rectangles to highlight."""
+MAX_HITS = 2000  # more than anyone reads; stops a one-letter search on 3000 pages early
+
+
+def find_on_page(
+    doc: pymupdf.Document, index: int, query: str
+) -> tuple[tuple[float, float, float, float], ...]:
+    """Rectangles of ``query`` (case-insensitive, spaces normalised) on one page."""
     query = " ".join(query.split())
     if not query:
+        return ()
+    try:
+        return tuple(tuple(r) for r in doc.load_page(index).search_for(query))
+    except Exception:
+        return ()  # a damaged page has no hits; the rest of the search goes on
+
+
+def find_text(
+    doc: pymupdf.Document | None,
+    query: str,
+    *,
+    max_hits: int = MAX_HITS,
+    timeout: float | None = 20.0,
+    stop: Callable[[], bool] | None = None,
+    with_doc: Callable[[Callable[[pymupdf.Document], Any]], Any] | None = None,
+) -> list[TextHit]:
+    """Pages on which ``query`` occurs (case-insensitive), with the rectangles to highlight.
+
+    The one find-in-PDF. ``with_doc(fn)`` runs ``fn(doc)`` (the page view passes one that holds
+    the PDF lock a page at a time); ``stop()`` returning true ends the search early.
+    """
+    run = with_doc or (lambda fn: fn(doc))
+    if not " ".join(query.split()):
         return []
-    stop = time.monotonic() + timeout if timeout else None
+    deadline = time.monotonic() + timeout if timeout else None
     hits: list[TextHit] = []
     found = 0
-    for index in range(doc.page_count):
-        if stop is not None and time.monotonic() > stop:
+    for index in range(run(lambda d: d.page_count)):
+        if (deadline is not None and time.monotonic() > deadline) or (stop and stop()):
             break
-        try:
-            rects = doc.load_page(index).search_for(query)
-        except Exception:
-            continue
+        rects = run(lambda d, i=index: find_on_page(d, i, query))
         if rects:
-            hits.append(TextHit(index, tuple(tuple(r) for r in rects)))
+            hits.append(TextHit(index, rects))
             found += len(rects)
             if found >= max_hits:
                 break
@@ -308,47 +320,3 @@ def page_text_in_rect(
         if area.contains(pymupdf.Point((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)):
             lines.setdefault((w.block, w.line), []).append(w.text)
     return "\n".join(" ".join(words) for words in lines.values())
-
-
-# --------------------------------------------------------------------------- inspection
-
-
-def inspect_pdf(
-    path: Path | str,
-    password: str | None = None,
-    *,
-    timeout: float | None = 20.0,
-    max_pages: int | None = 2000,
-) -> dict:
-    """What a PDF holds, for ``reader inspect`` and before adding it to the library."""
-    # Imported here: pdfparagraphs builds on this module, so it cannot be imported at the top.
-    from reader.core.pdfparagraphs import extract_blocks, paragraph_summary
-
-    path = Path(path)
-    doc = open_pdf(path, password)
-    try:
-        complete = True
-        try:
-            blocks = extract_blocks(doc, "inspect", "inspect", timeout=timeout, max_pages=max_pages)
-        except ExtractionTimeout as exc:
-            blocks, complete = exc.blocks, False
-        if max_pages is not None and doc.page_count > max_pages:
-            complete = False
-        headings = [b.text for b in blocks if b.kind == "heading"]
-        meta_title = ((doc.metadata or {}).get("title") or "").strip()
-        return {
-            "kind": "pdf",
-            "file": path.name,
-            "bytes": path.stat().st_size,
-            "pages": doc.page_count,
-            "title": meta_title or (headings[0] if headings else path.stem),
-            "encrypted": bool(doc.is_encrypted or password),
-            "repaired": bool(getattr(doc, "is_repaired", False)),
-            "outline": len(outline(doc)),
-            "paragraphs": paragraph_summary(blocks),
-            "headings": len(headings),
-            "blocks": len(blocks),
-            "complete": complete,
-        }
-    finally:
-        doc.close()

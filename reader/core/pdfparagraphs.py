@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pymupdf
 
-from reader.core.content import Block, slugify
-from reader.core.pdfdoc import DEFAULT_TIMEOUT, ExtractionTimeout, _name
+from reader.core.errors import DEFAULT_TIMEOUT, ExtractionTimeout
+from reader.core.errors import document_name as _name
+from reader.core.model import Block, slugify
 
 # --------------------------------------------------------------------------- text lines
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from reader.core.content import Block, ContentPack, Link
+from reader.core.model import Block, ContentPack, Link
 
 BLOCK_ANCHOR_PREFIX = "b:"
 

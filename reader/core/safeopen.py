@@ -18,8 +18,10 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from reader.core.content import Block, Link
-from reader.core.pdfdoc import DocumentError, PasswordRequired, inspect_pdf, open_pdf
+from reader.core.errors import DocumentError, PasswordRequired
+from reader.core.model import Block, Link
+from reader.core.pdfdoc import open_pdf
+from reader.core.pdfinspect import inspect_pdf
 from reader.core.pdfparagraphs import extract_blocks
 from reader.core.slides import extract_slide_blocks, inspect_deck
 

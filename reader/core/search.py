@@ -40,7 +40,7 @@ from whoosh import index as windex
 from whoosh import scoring
 
 from reader.core.atomic import write_text_atomic
-from reader.core.content import PAGE_DOCUMENT, Block
+from reader.core.model import PAGE_DOCUMENT, Block
 from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
 from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
 from reader.core.search_results import Hit, Marker, SearchResult

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.core.content import Block, ContentPack
 from reader.core.library import Library
+from reader.core.model import Block, ContentPack
 from reader.paths import UserDirs
 
 

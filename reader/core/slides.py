@@ -11,8 +11,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.content import Block
-from reader.core.pdfdoc import DocumentError, PasswordRequired
+from reader.core.errors import DocumentError, PasswordRequired
+from reader.core.model import Block
 
 # Real teaching decks with photos stay well under these; zip bombs do not.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024

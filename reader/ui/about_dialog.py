@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from reader import APP_NAME, __version__
-from reader.core.content import ContentPack
+from reader.core.model import ContentPack
 
 
 def about_html(pack: ContentPack) -> str:

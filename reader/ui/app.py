@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from reader import APP_ID, APP_NAME, __version__
-from reader.core.content import ContentPack
+from reader.core.model import ContentPack
 from reader.core.services import Services
 from reader.core.settings import SettingsStore
 from reader.paths import UserDirs, assets_dir

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from reader.core.content import Section, Tab
+from reader.core.model import Section, Tab
 
 BLOCK_ROLE = Qt.ItemDataRole.UserRole
 

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.content import Block
-from reader.core.pdfdoc import DocumentError, open_pdf, outline
+from reader.core.errors import DocumentError
+from reader.core.model import Block
+from reader.core.pdfdoc import open_pdf, outline
 from reader.core.render import Theme, anchor_for, blocks_html
 from reader.ui.find_bar import FindBar
 from reader.ui.goto_dialog import GotoDialog, missing_message, parse_paragraph

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.content import Section
 from reader.core.library import SUPPORTED, AddResult, Document, LibraryError
+from reader.core.model import Section
 from reader.ui.jobs import start_job
 from reader.ui.slides_view import SlidesView
 from reader.ui.theme import theme_from_palette
@@ -121,7 +121,7 @@ class DocumentsController(QObject):
     def _on_add_failed(self, path: Path, slot_id: str | None, job, message: str) -> None:
         self._release_startup()
         self.window.statusBar().clearMessage()
-        from reader.core.pdfdoc import PasswordRequired  # loaded by the failed job already
+        from reader.core.errors import PasswordRequired
 
         if job.error_kind is not None and issubclass(job.error_kind, PasswordRequired):
             password = self.ask_password(message)

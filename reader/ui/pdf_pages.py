@@ -20,7 +20,8 @@ import pymupdf
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
-from reader.core.pdfdoc import DocumentError, RenderedPage, TextHit, open_pdf, render_page
+from reader.core.errors import DocumentError
+from reader.core.pdfdoc import MAX_HITS, RenderedPage, TextHit, find_text, open_pdf, render_page
 from reader.ui.jobs import start_job
 
 # A4 at fit width on a 1920-pixel screen is about 4 MB of pixels; 24 of them leave room to scroll
@@ -30,7 +31,6 @@ CACHE_BYTES = 64 * 1024 * 1024
 # MuPDF keeps its own cache of decoded fonts and images (up to 256 MB); PyMuPDF cannot report
 # its size, so halve it every so many pages to keep memory flat over a long scroll.
 SHRINK_EVERY = 32
-MAX_HITS = 2000
 
 PDF_LOCK = threading.RLock()
 
@@ -45,19 +45,6 @@ def to_qimage(page: RenderedPage, device_ratio: float = 1.0) -> QImage:
     image = QImage(page.samples, page.width, page.height, page.stride, fmt).copy()
     image.setDevicePixelRatio(device_ratio)
     return image
-
-
-def find_text_page(
-    doc: pymupdf.Document, index: int, query: str
-) -> tuple[tuple[float, float, float, float], ...]:
-    """Rectangles of ``query`` (case-insensitive, spaces normalised) on one page."""
-    query = " ".join(query.split())
-    if not query:
-        return ()
-    try:
-        return tuple(tuple(r) for r in doc.load_page(index).search_for(query))
-    except Exception:
-        return ()  # a damaged page has no hits; the rest of the search goes on
 
 
 class PageImage(NamedTuple):
@@ -183,22 +170,17 @@ class PageWorker(QObject):
     def search(self, generation: int, query: str) -> None:
         """Find ``query`` in every page; ``searchFinished`` brings the TextHits back.
 
-        The same search as :func:`reader.core.pdfdoc.find_text`, a page per lock hold."""
+        :func:`reader.core.pdfdoc.find_text` with the page view's lock."""
 
         def work(_progress: Callable[[int, int], None]) -> tuple[int, list[TextHit]]:
-            hits: list[TextHit] = []
-            count = self._find.run(lambda doc: doc.page_count)
-            found = 0
-            for index in range(count):
-                if self._closed or generation != self._generation:
-                    return generation, []
-                page_hits = self._find.run(lambda doc, i=index: find_text_page(doc, i, query))
-                if page_hits:
-                    hits.append(TextHit(index, page_hits))
-                    found += len(page_hits)
-                    if found >= MAX_HITS:
-                        break
-            return generation, hits
+            def stale() -> bool:
+                return self._closed or generation != self._generation
+
+            # A page per lock hold, so rendering goes on between the pages of a long search.
+            hits = find_text(
+                None, query, max_hits=MAX_HITS, timeout=None, stop=stale, with_doc=self._find.run
+            )
+            return generation, [] if stale() else hits
 
         self._generation = generation
 

@@ -8,8 +8,8 @@ from collections import OrderedDict
 
 import pymupdf
 
-from reader.core.pdfdoc import PageLink, Word, page_links, page_words
-from reader.ui.pdf_pages import PDF_LOCK, find_text_page
+from reader.core.pdfdoc import PageLink, Word, find_on_page, page_links, page_words
+from reader.ui.pdf_pages import PDF_LOCK
 
 Rect = tuple[float, float, float, float]
 Point = tuple[float, float]
@@ -77,6 +77,6 @@ class PageText:
             rects: list[Rect] = []
             with PDF_LOCK:
                 for term in self._terms:
-                    rects.extend(find_text_page(self._doc, page, term))
+                    rects.extend(find_on_page(self._doc, page, term))
             self._term_rects[page] = rects
         return self._term_rects[page]

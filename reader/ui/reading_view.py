@@ -16,7 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from reader.core.content import ContentPack, Tab
+from reader.core.model import ContentPack, Tab
 from reader.core.render import (
     BLOCK_ANCHOR_PREFIX,
     SlotState,

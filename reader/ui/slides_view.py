@@ -11,7 +11,7 @@ import html
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QInputDialog, QTextBrowser, QWidget
 
-from reader.core.content import Block
+from reader.core.model import Block
 from reader.core.render import Theme, anchor_for, boxed, text_html
 
 

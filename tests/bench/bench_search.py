@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from reader.core.content import Block, load_pack  # noqa: E402
+from reader.core.content import load_pack  # noqa: E402
+from reader.core.model import Block  # noqa: E402
 from reader.core.search import SearchIndex  # noqa: E402
 
 QUERIES = [

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.content import ContentError, load_pack
+from reader.core.content import load_pack
+from reader.core.errors import ContentError
 from reader.core.pack_parser import parse_pack
 from tests.conftest import ROOT
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.errors import DocumentError
 from reader.core.library import Library, LibraryError, guess_slot
-from reader.core.pdfdoc import DocumentError
 from reader.core.safeopen import examine_in_subprocess
 from tests.factories import make_deck, make_guidance_pdf, make_not_a_pdf
 
@@ -181,7 +181,7 @@ def test_moving_refuses_a_filled_slot_or_the_wrong_kind(library, guidance_pdf, t
 
 
 def test_a_protected_pdf_needs_its_password_which_is_not_kept(library, tmp_path) -> None:
-    from reader.core.pdfdoc import PasswordRequired
+    from reader.core.errors import PasswordRequired
     from tests.factories import make_encrypted_pdf
 
     pdf = make_encrypted_pdf(tmp_path / "protected.pdf", user_pw="s3cret")

@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.content import Block, slugify
+from reader.core.errors import DocumentError, ExtractionTimeout, PasswordRequired
+from reader.core.model import Block, slugify
 from reader.core.pdfdoc import (
     MAX_PIXELS,
-    DocumentError,
-    ExtractionTimeout,
-    PasswordRequired,
     find_text,
     fit_zoom,
-    inspect_pdf,
     open_pdf,
     outline,
     page_links,
@@ -25,6 +22,7 @@ from reader.core.pdfdoc import (
     page_words,
     render_page,
 )
+from reader.core.pdfinspect import inspect_pdf
 from reader.core.pdfparagraphs import extract_blocks, paragraph_summary
 from tests import factories as f
 

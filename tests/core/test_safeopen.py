@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.content import Block, Link
-from reader.core.pdfdoc import DocumentError, PasswordRequired, open_pdf
+from reader.core.errors import DocumentError, PasswordRequired
+from reader.core.model import Block, Link, block_from_dict, block_to_dict
+from reader.core.pdfdoc import open_pdf
 from reader.core.pdfparagraphs import extract_blocks
 from reader.core.safeopen import (
     CRASH_ENV,
-    block_from_dict,
-    block_to_dict,
     examine_in_subprocess,
     inspect_file,
     probe_file,

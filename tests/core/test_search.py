@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from reader.core import search as search_mod
-from reader.core.content import Block, load_pack
+from reader.core.content import load_pack
+from reader.core.model import Block
 from reader.core.search import (
     MSG_BUILT,
     MSG_DAMAGED,

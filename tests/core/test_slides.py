@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.pdfdoc import DocumentError, PasswordRequired
+from reader.core.errors import DocumentError, PasswordRequired
 from reader.core.slides import extract_slide_blocks, inspect_deck, open_deck
 from tests import factories as f
 

@@ -1,0 +1,51 @@
+"""What a PDF holds, in a few numbers: for ``reader inspect`` and before adding it to the library.
+
+Sits above both :mod:`reader.core.pdfdoc` (opening) and :mod:`reader.core.pdfparagraphs` (reading
+the numbered paragraphs), so neither has to import the other. No Qt here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.core.errors import ExtractionTimeout
+from reader.core.pdfdoc import open_pdf, outline
+from reader.core.pdfparagraphs import extract_blocks, paragraph_summary
+
+
+def inspect_pdf(
+    path: Path | str,
+    password: str | None = None,
+    *,
+    timeout: float | None = 20.0,
+    max_pages: int | None = 2000,
+) -> dict:
+    """What a PDF holds, for ``reader inspect`` and before adding it to the library."""
+    path = Path(path)
+    doc = open_pdf(path, password)
+    try:
+        complete = True
+        try:
+            blocks = extract_blocks(doc, "inspect", "inspect", timeout=timeout, max_pages=max_pages)
+        except ExtractionTimeout as exc:
+            blocks, complete = exc.blocks, False
+        if max_pages is not None and doc.page_count > max_pages:
+            complete = False
+        headings = [b.text for b in blocks if b.kind == "heading"]
+        meta_title = ((doc.metadata or {}).get("title") or "").strip()
+        return {
+            "kind": "pdf",
+            "file": path.name,
+            "bytes": path.stat().st_size,
+            "pages": doc.page_count,
+            "title": meta_title or (headings[0] if headings else path.stem),
+            "encrypted": bool(doc.is_encrypted or password),
+            "repaired": bool(getattr(doc, "is_repaired", False)),
+            "outline": len(outline(doc)),
+            "paragraphs": paragraph_summary(blocks),
+            "headings": len(headings),
+            "blocks": len(blocks),
+            "complete": complete,
+        }
+    finally:
+        doc.close()
