@@ -79,10 +79,6 @@ class ParagraphsView(QTextBrowser):
         self.document().setDocumentMargin(14)
         self.render_blocks()
 
-    def set_blocks(self, blocks: list[Block]) -> None:
-        self._blocks = blocks
-        self.render_blocks()
-
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self.render_blocks(keep_position=True)
@@ -332,12 +328,6 @@ class DocumentView(QWidget):
         if self._doc is not None:
             self.pages.set_zoom(mode_or_percent)
 
-    def set_blocks(self, blocks: list[Block]) -> None:
-        """The document's blocks, when they are read after the view was opened."""
-        self._blocks = list(blocks)
-        if self._doc is not None:
-            self.paragraphs.set_blocks(self._blocks)
-
     def show_paragraph(self, number: str) -> bool:
         """Show paragraph ``number`` ("85", "85(b)", "para 85") in the text and on its page."""
         parsed = parse_paragraph(number) or number.strip()
@@ -377,10 +367,6 @@ class DocumentView(QWidget):
     def open_find(self) -> None:
         if self._doc is not None:
             self.find_bar.open_bar()
-
-    def find(self, text: str, backward: bool = False) -> None:
-        """Search the document, or move to the next (previous) hit of the same text."""
-        self._on_find_requested(text, backward)
 
     def open_goto_dialog(self) -> GotoDialog | None:
         if self._doc is None:

@@ -23,13 +23,13 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
 from reader.core.pdfdoc import PageLink, Word, page_sizes
+from reader.ui.overlays import PageOverlay, default_page_overlays
 from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker
 from reader.ui.pdf_text import PageText
 
@@ -44,11 +44,6 @@ DRAG_THRESHOLD = 4
 
 PLACEHOLDER = QColor("#e4e4e4")
 PLACEHOLDER_TEXT = QColor("#8a8a8a")
-HIT = QColor(255, 214, 0, 90)
-CURRENT_HIT = QColor(255, 120, 0, 130)
-TERM = QColor(255, 226, 80, 110)
-SELECTION = QColor(40, 110, 230, 80)
-MARK = QColor("#d0421b")
 
 
 class PdfView(QAbstractScrollArea):
@@ -80,6 +75,7 @@ class PdfView(QAbstractScrollArea):
         self._hit_index = -1
         self._mark: tuple[int, Rect] | None = None
         self._selection: tuple[int, int, int] | None = None  # page, first word, last word
+        self._overlays: list[PageOverlay] = default_page_overlays()
         self._press: tuple[QPointF, int, Word | None, PageLink | None] | None = None
         self._dragged = False
         self._request_timer = QTimer(self)
@@ -378,20 +374,24 @@ class PdfView(QAbstractScrollArea):
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_overlays(self, painter: QPainter, index: int) -> None:
-        for rect in self.term_rects(index):
-            painter.fillRect(self.to_view(index, rect), TERM)
-        for n, (page, rect) in enumerate(self._hits):
-            if page == index:
-                colour = CURRENT_HIT if n == self._hit_index else HIT
-                painter.fillRect(self.to_view(index, rect), colour)
-        if self._selection is not None and self._selection[0] == index:
-            _, first, last = self._selection
-            for word in self.words(index)[first : last + 1]:
-                painter.fillRect(self.to_view(index, word[:4]), SELECTION)
-        if self._mark is not None and self._mark[0] == index:
-            painter.setPen(QPen(MARK, 2.0))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(self.to_view(index, self._mark[1]).adjusted(-5, -4, 5, 4))
+        for overlay in self._overlays:
+            painter.save()
+            overlay.paint_page(self, painter, index)
+            painter.restore()
+
+    def add_overlay(self, overlay: PageOverlay) -> None:
+        """Draw ``overlay`` on every visible page, above the marks already there."""
+        self._overlays.append(overlay)
+        self.viewport().update()
+
+    def remove_overlay(self, overlay: PageOverlay) -> None:
+        if overlay in self._overlays:
+            self._overlays.remove(overlay)
+            self.viewport().update()
+
+    def selection(self) -> tuple[int, int, int] | None:
+        """The selected words: (page, first word, last word), or ``None``."""
+        return self._selection
 
     # -- rendering requests ----------------------------------------------------------------
     @Slot()

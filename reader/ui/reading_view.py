@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QUrl, Signal, Slot
+from PySide6.QtCore import QPoint, QRect, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
+    QPainter,
     QPaintEvent,
     QResizeEvent,
     QShowEvent,
@@ -25,6 +26,7 @@ from reader.core.render import (
     blocks_html,
     references_html,
 )
+from reader.ui.overlays import TextOverlay
 
 # Body text width in characters: long lines tire the eye on wide hospital monitors.
 MEASURE_EM = 46
@@ -75,24 +77,26 @@ class ReadingView(QTextBrowser):
         # Typeset on first show: at start-up only the visible tab costs anything.
         self._stale = True
         self._painted = False
+        self._block_positions: dict[str, int] = {}  # block id → character position, per render
+        self._overlays: list[TextOverlay] = []
 
     # -- public API ------------------------------------------------------------------------
     def set_text_size(self, points: int) -> None:
         if points != self._text_size:
             self._text_size = points
-            self.render(keep_position=True)
+            self.render_tab(keep_position=True)
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
-        self.render(keep_position=True)
+        self.render_tab(keep_position=True)
 
     def refresh_slots(self) -> None:
-        self.render(keep_position=True)
+        self.render_tab(keep_position=True)
 
     def scroll_to_block(self, block_id: str, terms: list[str] | None = None) -> None:
         """Bring a block to the top of the view, marking ``terms`` in it if given."""
         self._highlight = {block_id: list(terms)} if terms else {}
-        self.render(force=True)
+        self.render_tab(force=True)
         self.scrollToAnchor(anchor_for(block_id))
         # Leave a line or two of what comes before, so the block is seen in its place.
         bar = self.verticalScrollBar()
@@ -101,7 +105,7 @@ class ReadingView(QTextBrowser):
 
     def find_text(self, text: str, backward: bool = False) -> bool:
         if self._stale:
-            self.render(force=True)
+            self.render_tab(force=True)
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         if self.find(text, flags):
             return True
@@ -113,18 +117,49 @@ class ReadingView(QTextBrowser):
         self.setTextCursor(cursor)
         return self.find(text, flags)
 
+    def block_position(self, block_id: str) -> int | None:
+        """Where a block starts in the typeset text (a character position), from the map built
+        once per render; ``None`` if the block is not in this tab."""
+        if self._stale:
+            self.render_tab(force=True)
+        return self._block_positions.get(block_id)
+
+    def block_rect(self, block_id: str) -> QRect | None:
+        """A block's first line in viewport pixels (``None`` if it is not in this tab)."""
+        position = self.block_position(block_id)
+        if position is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        return self.cursorRect(cursor)
+
     def block_y(self, block_id: str) -> int | None:
         """Where a block starts, in viewport pixels (None if it is not in this tab)."""
-        if self._stale:
-            self.render(force=True)
-        name = anchor_for(block_id)
+        rect = self.block_rect(block_id)
+        return None if rect is None else rect.top()
+
+    def add_overlay(self, overlay: TextOverlay) -> None:
+        """Draw ``overlay`` over the text on every paint (a note marker, say); see TextOverlay."""
+        self._overlays.append(overlay)
+        self.viewport().update()
+
+    def remove_overlay(self, overlay: TextOverlay) -> None:
+        if overlay in self._overlays:
+            self._overlays.remove(overlay)
+            self.viewport().update()
+
+    def _map_blocks(self) -> None:
+        # Built once per render: the anchors of the typeset text, block id → character position.
+        positions: dict[str, int] = {}
+        prefix = anchor_for("")
         block = self.document().begin()
         while block.isValid():
             for fmt in block.textFormats():
-                if name in fmt.format.anchorNames():
-                    return self.cursorRect(QTextCursor(block)).top()
+                for name in fmt.format.anchorNames():
+                    if name.startswith(prefix):
+                        positions.setdefault(name[len(prefix) :], block.position())
             block = block.next()
-        return None
+        self._block_positions = positions
 
     def top_block_id(self) -> str | None:
         """The block nearest the top of the viewport, to remember where the reader is."""
@@ -133,16 +168,21 @@ class ReadingView(QTextBrowser):
     # -- rendering -------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if self._overlays:
+            painter = QPainter(self.viewport())
+            for overlay in self._overlays:
+                overlay.paint(self, painter)
+            painter.end()
         if not self._painted:
             self._painted = True
             self.firstPainted.emit()
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
-            self.render(force=True)
+            self.render_tab(force=True)
         super().showEvent(event)
 
-    def render(self, keep_position: bool = False, force: bool = False) -> None:
+    def render_tab(self, keep_position: bool = False, force: bool = False) -> None:
         """Typeset the tab now if it is on screen (or ``force``), else on its next show."""
         if not (force or self.isVisible()):
             self._stale = True
@@ -167,6 +207,7 @@ class ReadingView(QTextBrowser):
         )
         extra = self._navigation_html() + references_html(self.pack, self.tab.blocks, theme)
         self.setHtml(f"<html><body>{body}{extra}</body></html>")
+        self._map_blocks()
         self._limit_measure()
         self.verticalScrollBar().setValue(position)
 
