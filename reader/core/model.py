@@ -237,3 +237,19 @@ def block_from_dict(data: dict) -> Block:
     if data.get("bbox") is not None:
         data["bbox"] = tuple(data["bbox"])
     return Block(**data)
+
+
+# --------------------------------------------------------------------------- what changed
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a library operation changed, so one ``changed`` signal refreshes what shows it.
+
+    ``documents``: ids of documents added, removed, moved or re-indexed; ``slots``: which
+    document fills which slot changed (slot cards, tabs); ``message``: one sentence to show.
+    """
+
+    documents: tuple[str, ...] = ()
+    slots: bool = False
+    message: str = ""

@@ -19,7 +19,7 @@ from reader.core.model import ContentPack
 from reader.core.services import Services
 from reader.core.settings import SettingsStore
 from reader.paths import UserDirs, assets_dir
-from reader.ui.jobs import wait_for_jobs
+from reader.ui.jobs import install_excepthook, wait_for_jobs
 from reader.ui.main_window import MainWindow
 
 
@@ -65,6 +65,7 @@ def build_window(pack: ContentPack, dirs: UserDirs) -> MainWindow:
 def run_gui(pack: ContentPack, dirs: UserDirs, open_file: Path | None = None) -> int:
     app = application()
     window = build_window(pack, dirs)
+    install_excepthook(window.show_error)
     window.hold_startup = open_file is not None
     window.show()
     if open_file is not None:

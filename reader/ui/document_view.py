@@ -9,26 +9,22 @@ The window owns menus and the status bar; this view reports with signals and tak
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QContextMenuEvent,
-    QFont,
     QIntValidator,
     QKeyEvent,
     QKeySequence,
-    QMouseEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTextBrowser,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -37,13 +33,13 @@ from PySide6.QtWidgets import (
 from reader.core.errors import DocumentError
 from reader.core.model import Block
 from reader.core.pdfdoc import open_pdf, outline
-from reader.core.render import Theme, anchor_for, blocks_html
+from reader.core.render import Theme
 from reader.ui.find_bar import FindBar
 from reader.ui.goto_dialog import GotoDialog, missing_message, parse_paragraph
+from reader.ui.paragraphs_view import ParagraphsView
 from reader.ui.pdf_pages import PDF_LOCK, PageWorker
 from reader.ui.pdf_sidebar import PdfSidebar
 from reader.ui.pdf_view import FIT_PAGE, FIT_WIDTH, ZOOM_STEPS, PdfView
-from reader.ui.reading_view import block_id_at
 
 ZOOM_CHOICES = [("Fit width", FIT_WIDTH), ("Fit page", FIT_PAGE)] + [
     (f"{z}%", float(z)) for z in ZOOM_STEPS
@@ -57,86 +53,6 @@ def _matches(actions: list[QAction], event: QKeyEvent) -> QAction | None:
         if action.isEnabled() and pressed in action.shortcuts():
             return action
     return None
-
-
-class ParagraphsView(QTextBrowser):
-    """The document's blocks reflowed as text; a click on a paragraph asks to show it in the PDF."""
-
-    showInPdfRequested = Signal(str)  # block id
-
-    def __init__(
-        self, blocks: list[Block], theme: Theme, text_size: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._blocks = blocks
-        self._theme = theme
-        self._text_size = text_size
-        self._highlight: dict[str, list[str]] = {}
-        self.setObjectName("pdf-paragraphs")
-        self.setAccessibleName("Numbered paragraphs")
-        self.setAccessibleDescription("The document's text reflowed, with its paragraph numbers")
-        self.setOpenLinks(False)
-        self.document().setDocumentMargin(14)
-        self.render_blocks()
-
-    def set_theme(self, theme: Theme) -> None:
-        self._theme = theme
-        self.render_blocks(keep_position=True)
-
-    def set_text_size(self, points: int) -> None:
-        self._text_size = points
-        self.render_blocks(keep_position=True)
-
-    def scroll_to_block(self, block_id: str, terms: list[str] | None = None) -> None:
-        highlight = {block_id: list(terms)} if terms else {}
-        if highlight != self._highlight:
-            self._highlight = highlight
-            self.render_blocks()
-        self.scrollToAnchor(anchor_for(block_id))
-
-    def render_blocks(self, keep_position: bool = False) -> None:
-        position = self.verticalScrollBar().value() if keep_position else 0
-        font = QFont(self.font())
-        font.setPointSize(self._text_size)
-        self.document().setDefaultFont(font)
-        self.document().setDefaultStyleSheet(
-            f"body {{ color:{self._theme.text}; }} p {{ margin-bottom:8px; line-height:135%; }}"
-            "h1 { font-size:large; } h2 { font-size:medium; margin-top:16px; }"
-            "h3 { font-size:medium; margin-top:12px; }"
-        )
-        blocks = [b for b in self._blocks if b.kind in ("heading", "pdf-paragraph", "pdf-text")]
-        if blocks:
-            body = blocks_html(blocks, self._theme, highlight=self._highlight)
-        else:
-            body = (
-                f'<p style="color:{self._theme.muted}">The text of this document has not been '
-                "read yet, or it has no numbered paragraphs.</p>"
-            )
-        self.setHtml(f"<html><body>{body}</body></html>")
-        self.verticalScrollBar().setValue(position)
-
-    def block_id_at(self, pos: QPoint) -> str | None:
-        """The block under ``pos`` (viewport pixels)."""
-        return block_id_at(self, pos)
-
-    def top_block_id(self) -> str | None:
-        return self.block_id_at(QPoint(8, 4))
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            block_id = self.block_id_at(event.position().toPoint())
-            if block_id:
-                self.showInPdfRequested.emit(block_id)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.createStandardContextMenu(event.pos())
-        block_id = self.block_id_at(self.viewport().mapFrom(self, event.pos()))
-        if block_id:
-            menu.addSeparator()
-            show = menu.addAction("Show in PDF")
-            show.triggered.connect(partial(self.showInPdfRequested.emit, block_id))
-        menu.exec(event.globalPos())
 
 
 class DocumentView(QWidget):
@@ -349,6 +265,30 @@ class DocumentView(QWidget):
         self.paragraphs.scroll_to_block(block.id, terms)
         self._show_on_page(block)
         return True
+
+    def blocks(self) -> list[Block]:
+        return list(self._blocks)
+
+    def add_overlay(self, overlay: object) -> None:
+        """Marks over blocks: ``paint_page`` on the PDF pages, ``paint`` on the paragraphs pane."""
+        if self._doc is None:
+            return
+        if hasattr(overlay, "paint_page"):
+            self.pages.add_overlay(overlay)
+        if hasattr(overlay, "paint"):
+            self.paragraphs.add_overlay(overlay)
+
+    def on_first_page(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, when the first page has been drawn."""
+        if self._doc is None:
+            callback()
+            return
+
+        def once(*_args: object) -> None:
+            self.worker.pageRendered.disconnect(once)
+            callback()
+
+        self.worker.pageRendered.connect(once)
 
     def highlight_terms(self, terms: list[str]) -> None:
         if self._doc is not None:

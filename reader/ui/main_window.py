@@ -28,6 +28,7 @@ from reader import APP_NAME
 if TYPE_CHECKING:
     from reader.ui.search_panel import SearchPanel
 from reader.core.history import History, Place
+from reader.core.model import Changed
 from reader.core.render import SlotState
 from reader.core.services import Services
 from reader.core.settings import DEFAULT_TEXT_SIZE, Settings, SettingsStore
@@ -35,7 +36,7 @@ from reader.ui.about_dialog import AboutDialog
 from reader.ui.contents_panel import ContentsPanel
 from reader.ui.documents import DocumentsController
 from reader.ui.find_bar import FindBar
-from reader.ui.jobs import start_job
+from reader.ui.jobs import JobError, start_job
 from reader.ui.main_menu import build_menus
 from reader.ui.notice_bar import NoticeBar
 from reader.ui.reading_view import ReadingView
@@ -111,8 +112,16 @@ class MainWindow(QMainWindow):
         self.activity.hide()
         self.index_ready = False
 
-        self.actions = build_menus(self, [t.title for t in pack.tabs])
-        self.documents = DocumentsController(self)
+        self.menu_actions = build_menus(self, [t.title for t in pack.tabs])
+        self.documents = DocumentsController(
+            self.tabs,
+            self.views,
+            services.library,
+            lambda: self.services.index,
+            lambda: self.settings.text_size,
+            drop_target=self,
+        )
+        self._connect_documents()
         self._connect_actions()
         self.statusBar().setAccessibleName("Status")
 
@@ -176,6 +185,11 @@ class MainWindow(QMainWindow):
         side = max(170, min(290, self.width() // 4))
         self.resizeDocks([self.contents_dock], [side], Qt.Orientation.Horizontal)
 
+    def show_error(self, sentence: str) -> None:
+        """Tell the reader, in one plain sentence, that something went wrong."""
+        self.statusBar().showMessage(sentence, STATUS_TIMEOUT_MS)
+        QMessageBox.warning(self, "Something went wrong", sentence)
+
     def set_activity(self, text: str | None) -> None:
         """Say what is being done in the background (``None`` when it is done)."""
         self.activity.setText(text or "")
@@ -205,8 +219,9 @@ class MainWindow(QMainWindow):
         if status:
             self.statusBar().showMessage(status, STATUS_TIMEOUT_MS)
 
-    @Slot(str)
-    def _on_index_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_index_failed(self, error: JobError) -> None:
+        message = error.message
         self.set_activity(None)
         self.search_panel.set_search(None, f"Search is not available: {message}")
         self.statusBar().showMessage(f"Search is not available: {message}", STATUS_TIMEOUT_MS)
@@ -283,12 +298,12 @@ class MainWindow(QMainWindow):
         self._update_history_actions()
 
     def _update_history_actions(self) -> None:
-        self.actions.back.setEnabled(self.history.can_go_back())
-        self.actions.forward.setEnabled(self.history.can_go_forward())
+        self.menu_actions.back.setEnabled(self.history.can_go_back())
+        self.menu_actions.forward.setEnabled(self.history.can_go_forward())
 
     # -- wiring --------------------------------------------------------------------------------
     def _connect_actions(self) -> None:
-        a = self.actions
+        a = self.menu_actions
         a.quit.triggered.connect(self.close)
         a.back.triggered.connect(self._on_back)
         a.forward.triggered.connect(self._on_forward)
@@ -309,7 +324,54 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
 
+    def _connect_documents(self) -> None:
+        a, docs = self.menu_actions, self.documents
+        a.add_document.triggered.connect(docs.request_add)
+        a.remove_document.triggered.connect(docs.request_remove)
+        a.change_slot.triggered.connect(docs.request_change_slot)
+        a.goto_paragraph.triggered.connect(docs.request_goto)
+        docs.statusMessage.connect(self._on_status_message)
+        docs.activityChanged.connect(self._on_activity_changed)
+        docs.changed.connect(self._on_library_changed)
+        docs.externalLinkRequested.connect(self._on_external_link)
+        docs.notInstalled.connect(self._on_not_installed)
+        docs.firstPageShown.connect(self._on_document_first_page)
+
     # -- slots ---------------------------------------------------------------------------------
+    @Slot(str, int)
+    def _on_status_message(self, text: str, ms: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, ms)
+        else:
+            self.statusBar().clearMessage()
+
+    @Slot(object)
+    def _on_activity_changed(self, text: str | None) -> None:
+        self.set_activity(text)
+
+    @Slot(object)
+    def _on_library_changed(self, changed: Changed) -> None:
+        if changed.slots:
+            self.refresh_slots()
+
+    @Slot(str)
+    def _on_external_link(self, url: str) -> None:
+        self.open_external(url, url)
+
+    @Slot(str)
+    def _on_not_installed(self, slot_id: str) -> None:
+        state = self.slot_state(slot_id)
+        QMessageBox.information(
+            self, state.title, f"This document is not installed yet.\n\n{state.detail}"
+        )
+
+    @Slot()
+    def _on_document_first_page(self) -> None:
+        # Started with a file: the rest of start-up waited for its first page.
+        if self.hold_startup:
+            self.hold_startup = False
+            QTimer.singleShot(0, self.finish_startup)
+
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
         if index < 0:
@@ -471,10 +533,7 @@ class MainWindow(QMainWindow):
         self.settings.last_tab = self.current_tab_id()
         self.settings.open_documents = list(self.documents.tabs)
         self.settings.document_pages.update(self.documents.pages_read())
-        current = self.documents.current_document_view()
-        self.settings.current_document = next(
-            (doc_id for doc_id, view in self.documents.tabs.items() if view is current), ""
-        )
+        self.settings.current_document = self.documents.current_document_id()
         self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry())).decode()
         try:
             self.settings_store.save(self.settings)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, QUrl, Signal, Slot
+from PySide6.QtCore import QPoint, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
-    QPainter,
     QPaintEvent,
     QResizeEvent,
     QShowEvent,
@@ -26,7 +25,7 @@ from reader.core.render import (
     blocks_html,
     references_html,
 )
-from reader.ui.overlays import TextOverlay
+from reader.ui.block_text import BlockText
 
 # Body text width in characters: long lines tire the eye on wide hospital monitors.
 MEASURE_EM = 46
@@ -44,7 +43,7 @@ def block_id_at(browser: QTextBrowser, pos: QPoint) -> str | None:
     return None
 
 
-class ReadingView(QTextBrowser):
+class ReadingView(BlockText):
     """Shows one tab. Links are not followed here: they are handed to the window as requests."""
 
     linkRequested = Signal(str)  # a target such as "ref:nice", "slot:guidance-pdf", "para:85"
@@ -77,8 +76,6 @@ class ReadingView(QTextBrowser):
         # Typeset on first show: at start-up only the visible tab costs anything.
         self._stale = True
         self._painted = False
-        self._block_positions: dict[str, int] = {}  # block id → character position, per render
-        self._overlays: list[TextOverlay] = []
 
     # -- public API ------------------------------------------------------------------------
     def set_text_size(self, points: int) -> None:
@@ -118,48 +115,14 @@ class ReadingView(QTextBrowser):
         return self.find(text, flags)
 
     def block_position(self, block_id: str) -> int | None:
-        """Where a block starts in the typeset text (a character position), from the map built
-        once per render; ``None`` if the block is not in this tab."""
         if self._stale:
             self.render_tab(force=True)
-        return self._block_positions.get(block_id)
-
-    def block_rect(self, block_id: str) -> QRect | None:
-        """A block's first line in viewport pixels (``None`` if it is not in this tab)."""
-        position = self.block_position(block_id)
-        if position is None:
-            return None
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(position)
-        return self.cursorRect(cursor)
+        return super().block_position(block_id)
 
     def block_y(self, block_id: str) -> int | None:
         """Where a block starts, in viewport pixels (None if it is not in this tab)."""
         rect = self.block_rect(block_id)
         return None if rect is None else rect.top()
-
-    def add_overlay(self, overlay: TextOverlay) -> None:
-        """Draw ``overlay`` over the text on every paint (a note marker, say); see TextOverlay."""
-        self._overlays.append(overlay)
-        self.viewport().update()
-
-    def remove_overlay(self, overlay: TextOverlay) -> None:
-        if overlay in self._overlays:
-            self._overlays.remove(overlay)
-            self.viewport().update()
-
-    def _map_blocks(self) -> None:
-        # Built once per render: the anchors of the typeset text, block id → character position.
-        positions: dict[str, int] = {}
-        prefix = anchor_for("")
-        block = self.document().begin()
-        while block.isValid():
-            for fmt in block.textFormats():
-                for name in fmt.format.anchorNames():
-                    if name.startswith(prefix):
-                        positions.setdefault(name[len(prefix) :], block.position())
-            block = block.next()
-        self._block_positions = positions
 
     def top_block_id(self) -> str | None:
         """The block nearest the top of the viewport, to remember where the reader is."""
@@ -168,11 +131,6 @@ class ReadingView(QTextBrowser):
     # -- rendering -------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self._overlays:
-            painter = QPainter(self.viewport())
-            for overlay in self._overlays:
-                overlay.paint(self, painter)
-            painter.end()
         if not self._painted:
             self._painted = True
             self.firstPainted.emit()
@@ -206,8 +164,7 @@ class ReadingView(QTextBrowser):
             self.tab.blocks, theme, slot_state=self._slot_state, highlight=self._highlight
         )
         extra = self._navigation_html() + references_html(self.pack, self.tab.blocks, theme)
-        self.setHtml(f"<html><body>{body}{extra}</body></html>")
-        self._map_blocks()
+        self.set_block_html(f"<html><body>{body}{extra}</body></html>")
         self._limit_measure()
         self.verticalScrollBar().setValue(position)
 

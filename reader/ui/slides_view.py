@@ -1,21 +1,23 @@
 """A PowerPoint deck as reflowed text: each slide's title and text, then its speaker notes.
 
-It offers the same calls as the PDF document view (show a block, find, text size, colours),
-so the window treats both kinds of document alike.
+It implements the DocumentTab protocol (:mod:`reader.ui.document_tab`) as the PDF document view
+does, so the window treats both kinds of document alike.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QInputDialog, QTextBrowser, QWidget
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from reader.core.model import Block
 from reader.core.render import Theme, anchor_for, boxed, text_html
+from reader.ui.block_text import BlockText
 
 
-class SlidesView(QTextBrowser):
+class SlidesView(BlockText):
     statusMessage = Signal(str)
     externalLinkRequested = Signal(str)
 
@@ -66,6 +68,38 @@ class SlidesView(QTextBrowser):
     def open_goto_dialog(self) -> None:
         self.show_paragraph("")
 
+    # The rest of the DocumentTab protocol (reader.ui.document_tab).
+    def go_to_page(self, index: int) -> None:
+        """Show slide ``index`` (counted from 0)."""
+        block = next((b for b in self._blocks if b.kind == "slide" and b.page == index), None)
+        if block is not None:
+            self.scrollToAnchor(anchor_for(block.id))
+
+    def current_page(self) -> int:
+        """The slide at the top of the view."""
+        top = self.cursorForPosition(self.viewport().rect().topLeft()).position()
+        current = 0
+        for block in self._blocks:
+            position = self.block_position(block.id)
+            if block.kind == "slide" and position is not None and position <= top:
+                current = block.page or 0
+        return current
+
+    def zoom(self) -> float:
+        return 100.0  # slides reflow with the text size instead
+
+    def set_zoom(self, mode_or_percent: str | float) -> None:
+        pass
+
+    def blocks(self) -> list[Block]:
+        return list(self._blocks)
+
+    def on_first_page(self, callback: Callable[[], None]) -> None:
+        callback()  # typeset when built: nothing to wait for
+
+    def close_document(self) -> None:
+        pass
+
     def _render(self) -> None:
         theme = self._theme
         self.document().setDocumentMargin(24)
@@ -92,4 +126,4 @@ class SlidesView(QTextBrowser):
                         f"{anchor}<b>Speaker notes</b><br/>{note}", theme.panel, theme.panel_border
                     )
                 )
-        self.setHtml("".join(parts))
+        self.set_block_html("".join(parts))

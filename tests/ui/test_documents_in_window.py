@@ -46,7 +46,7 @@ def test_added_pdf_opens_in_a_tab_beside_its_slot(window, qtbot, guidance) -> No
     assert window.tabs.tabToolTip(index).startswith("Leadership and management for all doctors")
     assert view.page_count() == 8
     guidance_text = window.views["guidance"]
-    window.actions.tab_actions[0].trigger()
+    window.menu_actions.tab_actions[0].trigger()
     assert "Installed. PDF, 8 pages" in guidance_text.toPlainText()
 
 
@@ -54,7 +54,7 @@ def test_paragraph_link_and_go_to_paragraph_land_on_its_page(window, qtbot, guid
     path, spec = guidance
     window.documents.add_files([path])
     view = _added(window, qtbot)
-    window.actions.tab_actions[2].trigger()  # Discussion tools, which cites paragraph 85
+    window.menu_actions.tab_actions[2].trigger()  # Discussion tools, which cites paragraph 85
     window.views["discussion-tools"].linkRequested.emit("para:12")
     assert window.tabs.currentWidget() is view
     expected = next(p.page for p in spec.paragraphs if p.number == "12")
@@ -68,7 +68,7 @@ def test_search_hit_in_the_pdf_opens_it_and_marks_the_words(window, qtbot, guida
     window.documents.add_files([path])
     view = _added(window, qtbot)
     qtbot.waitUntil(lambda: window.index_ready and not window.documents.indexing, timeout=30000)
-    window.actions.tab_actions[0].trigger()
+    window.menu_actions.tab_actions[0].trigger()
     panel = window.search_panel
     panel.source.setCurrentIndex(panel.source.findData("documents"))
     panel.box.setText("para 14")
@@ -128,15 +128,15 @@ def test_remove_asks_first_and_keeps_the_page_text(
     path, _ = guidance
     window.documents.add_files([path])
     view = _added(window, qtbot)
-    window.actions.remove_document.trigger()  # answered No by the fixture
+    window.menu_actions.remove_document.trigger()  # answered No by the fixture
     assert window.documents.tabs
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.tabs.setCurrentWidget(view)
-    window.actions.remove_document.trigger()
+    window.menu_actions.remove_document.trigger()
     assert window.documents.tabs == {}
     assert window.services.library.for_slot("guidance-pdf") is None
     assert path.is_file()
-    window.actions.tab_actions[0].trigger()
+    window.menu_actions.tab_actions[0].trigger()
     assert "Not installed yet" in window.views["guidance"].toPlainText()
 
 
@@ -153,7 +153,7 @@ def test_files_in_the_documents_folder_are_added_at_start(make_window, qtbot, di
 
 
 def _guidance_text(window) -> str:
-    window.actions.tab_actions[0].trigger()
+    window.menu_actions.tab_actions[0].trigger()
     return window.views["guidance"].toPlainText()
 
 
@@ -166,12 +166,12 @@ def test_changing_what_a_document_is_moves_it_to_its_tab(
     monkeypatch.setattr(
         QInputDialog, "getItem", lambda *a, **k: ("The development of the guidance", True)
     )
-    window.actions.change_slot.trigger()
+    window.menu_actions.change_slot.trigger()
     view = _added(window, qtbot, slot="development-report")
     index = window.tabs.indexOf(view)
     assert window.tabs.tabText(index) == "Development report"
     assert window.tabs.tabText(index - 1) == "Background"
-    window.actions.tab_actions[0].trigger()
+    window.menu_actions.tab_actions[0].trigger()
     assert "Not installed yet" in window.views["guidance"].toPlainText()
 
 
@@ -198,7 +198,7 @@ def test_a_search_hit_in_speaker_notes_opens_the_deck_there(window, qtbot, tmp_p
     qtbot.waitUntil(lambda: window.index_ready and not window.documents.indexing, timeout=30000)
     blocks = window.services.library.blocks_of(window.services.library.for_slot("presentation"))
     note = [b for b in blocks if b.kind == "speaker-note"][-1]
-    window.actions.tab_actions[0].trigger()
+    window.menu_actions.tab_actions[0].trigger()
     window.documents.show_block(note.document, note.id, ["note"])
     assert window.tabs.currentWidget() is view
     assert "background-color" in view.toHtml()  # the words are marked in the deck's text

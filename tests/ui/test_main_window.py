@@ -32,19 +32,19 @@ def test_guidance_then_the_four_tabs_in_page_order(window) -> None:
 
 
 def test_each_tab_shows_its_text_and_slot_cards(window, qtbot) -> None:
-    window.actions.tab_actions[1].trigger()
+    window.menu_actions.tab_actions[1].trigger()
     shared = window.current_view().toPlainText()
     assert "Student B took part in an audit" in shared
     assert "Setting Direction" in shared
     assert "Shared Leadership: Underpinning of the MLCF" in shared
     assert "Not installed yet" in shared
-    window.actions.tab_actions[4].trigger()
+    window.menu_actions.tab_actions[4].trigger()
     background = window.current_view().toPlainText()
     assert background.count("Not installed yet") == 2
 
 
 def test_contents_sidebar_lists_headings_and_jumps(window, qtbot) -> None:
-    window.actions.tab_actions[2].trigger()
+    window.menu_actions.tab_actions[2].trigger()
     assert window.contents.titles() == [
         "Discussion tools",
         "Tools for discussing resource constraints with patients",
@@ -68,14 +68,14 @@ def test_contents_sidebar_lists_headings_and_jumps(window, qtbot) -> None:
 def test_keyboard_switches_tabs_and_history_goes_back(window, qtbot) -> None:
     qtbot.keyClick(window.current_view(), Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Presentation"
-    window.actions.next_tab.trigger()
+    window.menu_actions.next_tab.trigger()
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Background"
-    window.actions.back.trigger()
+    window.menu_actions.back.trigger()
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Presentation"
-    window.actions.back.trigger()
+    window.menu_actions.back.trigger()
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Guidance"
-    assert not window.actions.back.isEnabled()
-    window.actions.forward.trigger()
+    assert not window.menu_actions.back.isEnabled()
+    window.menu_actions.forward.trigger()
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Presentation"
 
 
@@ -83,15 +83,15 @@ def test_text_size_changes_and_is_remembered(make_window, qtbot) -> None:
     window = make_window()
     view = window.current_view()
     before = view.document().defaultFont().pointSize()
-    window.actions.zoom_in.trigger()
-    window.actions.zoom_in.trigger()
+    window.menu_actions.zoom_in.trigger()
+    window.menu_actions.zoom_in.trigger()
     assert view.document().defaultFont().pointSize() == before + 2
-    window.actions.tab_actions[3].trigger()
+    window.menu_actions.tab_actions[3].trigger()
     window.close()
     again = make_window()
     assert again.current_view().document().defaultFont().pointSize() == before + 2
     assert again.tabs.tabText(again.tabs.currentIndex()) == "Presentation"
-    again.actions.zoom_reset.trigger()
+    again.menu_actions.zoom_reset.trigger()
     assert again.current_view().document().defaultFont().pointSize() == before
 
 
@@ -132,8 +132,8 @@ def test_reference_without_address_says_so(window, no_modal_boxes) -> None:
 
 
 def test_find_in_view_selects_the_match(window, qtbot) -> None:
-    window.actions.tab_actions[2].trigger()
-    window.actions.find.trigger()
+    window.menu_actions.tab_actions[2].trigger()
+    window.menu_actions.find.trigger()
     assert window.find_bar.isVisible()
     qtbot.keyClicks(window.find_bar.edit, "funding request")
     assert window.current_view().textCursor().selectedText().lower() == "funding request"
@@ -157,7 +157,7 @@ def test_every_control_has_an_accessible_name(window) -> None:
 
 def test_anchor_for_every_block_exists(window) -> None:
     for index, tab in enumerate(window.pack.tabs):
-        window.actions.tab_actions[index].trigger()
+        window.menu_actions.tab_actions[index].trigger()
         html = window.views[tab.id].toHtml()
         for block in tab.blocks:
             assert anchor_for(block.id) in html
@@ -177,15 +177,15 @@ def test_a_broken_content_pack_is_reported_in_a_window(tmp_path, monkeypatch) ->
 def test_keyboard_moves_between_text_contents_and_search(window, qtbot) -> None:
     view = window.current_view()
     view.setFocus()
-    window.actions.show_contents.trigger()  # F9 hides the sidebar...
+    window.menu_actions.show_contents.trigger()  # F9 hides the sidebar...
     assert not window.contents_dock.isVisible()
     assert view.hasFocus()
-    window.actions.show_contents.trigger()  # ...and F9 again shows it, keyboard in it
+    window.menu_actions.show_contents.trigger()  # ...and F9 again shows it, keyboard in it
     assert window.contents.hasFocus()
     qtbot.keyClick(window.contents, Qt.Key.Key_Down)
     qtbot.keyClick(window.contents, Qt.Key.Key_Return)
     assert window.current_view().hasFocus()  # Enter jumps and gives the text the keyboard
-    window.actions.search.trigger()
+    window.menu_actions.search.trigger()
     assert window.search_panel.box.hasFocus()
     qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Escape)
     assert window.current_view().hasFocus()

@@ -45,7 +45,7 @@ def test_settings_that_cannot_be_saved_are_reported_not_fatal(make_window, dirs)
     dirs.config.parent.mkdir(parents=True, exist_ok=True)
     dirs.config.write_text("not a folder", encoding="utf-8")
     window = make_window()
-    window.actions.zoom_in.trigger()
+    window.menu_actions.zoom_in.trigger()
     assert "settings could not be saved" in window.statusBar().currentMessage()
     window.close()
     assert dirs.config.read_text(encoding="utf-8") == "not a folder"

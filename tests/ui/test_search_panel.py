@@ -13,7 +13,7 @@ def _ready(window, qtbot) -> None:
 
 def test_results_appear_as_you_type_and_rank_the_ifr_paragraph_first(window, qtbot) -> None:
     _ready(window, qtbot)
-    window.actions.search.trigger()
+    window.menu_actions.search.trigger()
     assert window.search_panel.box.hasFocus()
     qtbot.keyClicks(window.search_panel.box, "individual funding request")
     results = window.search_panel.results
@@ -26,7 +26,7 @@ def test_results_appear_as_you_type_and_rank_the_ifr_paragraph_first(window, qtb
 
 def test_enter_opens_the_result_and_highlights_its_words(window, qtbot) -> None:
     _ready(window, qtbot)
-    window.actions.search.trigger()
+    window.menu_actions.search.trigger()
     qtbot.keyClicks(window.search_panel.box, "whistleblowing")
     qtbot.waitUntil(lambda: window.search_panel.results.count() > 0)
     qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Return)

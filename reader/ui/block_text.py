@@ -1,0 +1,70 @@
+"""Text views made of blocks: the block id → position map and the text overlays they share.
+
+The reading view, the reflowed paragraphs pane and the slides view all typeset blocks as HTML
+with one anchor per block. This base class builds, once per ``set_block_html``, the map from
+block id to where the block starts, so marks (a note marker, a highlight) can find a block
+without walking the document on every paint, and draws the :class:`TextOverlay` providers
+added with :meth:`add_overlay` over the text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QPainter, QPaintEvent, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from reader.core.render import BLOCK_ANCHOR_PREFIX
+from reader.ui.overlays import TextOverlay
+
+
+class BlockText(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._block_positions: dict[str, int] = {}  # block id → character position, per render
+        self._overlays: list[TextOverlay] = []
+
+    def set_block_html(self, html: str) -> None:
+        """Show ``html`` (blocks with their anchors) and map where each block starts."""
+        self.setHtml(html)
+        positions: dict[str, int] = {}
+        block = self.document().begin()
+        while block.isValid():
+            for fmt in block.textFormats():
+                for name in fmt.format.anchorNames():
+                    if name.startswith(BLOCK_ANCHOR_PREFIX):
+                        positions.setdefault(name[len(BLOCK_ANCHOR_PREFIX) :], block.position())
+            block = block.next()
+        self._block_positions = positions
+
+    def block_position(self, block_id: str) -> int | None:
+        """Where a block starts in the typeset text (a character position), or ``None``."""
+        return self._block_positions.get(block_id)
+
+    def block_rect(self, block_id: str) -> QRect | None:
+        """A block's first line in viewport pixels (``None`` if it is not shown here)."""
+        position = self.block_position(block_id)
+        if position is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        return self.cursorRect(cursor)
+
+    def add_overlay(self, overlay: TextOverlay) -> None:
+        """Draw ``overlay`` over the text on every paint (see :mod:`reader.ui.overlays`)."""
+        self._overlays.append(overlay)
+        self.viewport().update()
+
+    def remove_overlay(self, overlay: TextOverlay) -> None:
+        if overlay in self._overlays:
+            self._overlays.remove(overlay)
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._overlays:
+            painter = QPainter(self.viewport())
+            for overlay in self._overlays:
+                painter.save()
+                overlay.paint(self, painter)
+                painter.restore()
+            painter.end()

@@ -1,0 +1,98 @@
+"""The reflowed paragraphs pane of a PDF's tab: the document's blocks as text, with numbers.
+
+A click on a paragraph asks the document view to show it on its page. Marks over a paragraph
+(a note marker, say) are :class:`~reader.ui.overlays.TextOverlay` providers (see BlockText).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QFont, QMouseEvent
+from PySide6.QtWidgets import QWidget
+
+from reader.core.model import Block
+from reader.core.render import Theme, anchor_for, blocks_html
+from reader.ui.block_text import BlockText
+from reader.ui.reading_view import block_id_at
+
+
+class ParagraphsView(BlockText):
+    """The document's blocks reflowed as text; a click on a paragraph asks to show it in the PDF."""
+
+    showInPdfRequested = Signal(str)  # block id
+
+    def __init__(
+        self, blocks: list[Block], theme: Theme, text_size: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._blocks = blocks
+        self._theme = theme
+        self._text_size = text_size
+        self._highlight: dict[str, list[str]] = {}
+        self.setObjectName("pdf-paragraphs")
+        self.setAccessibleName("Numbered paragraphs")
+        self.setAccessibleDescription("The document's text reflowed, with its paragraph numbers")
+        self.setOpenLinks(False)
+        self.document().setDocumentMargin(14)
+        self.render_blocks()
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self.render_blocks(keep_position=True)
+
+    def set_text_size(self, points: int) -> None:
+        self._text_size = points
+        self.render_blocks(keep_position=True)
+
+    def scroll_to_block(self, block_id: str, terms: list[str] | None = None) -> None:
+        highlight = {block_id: list(terms)} if terms else {}
+        if highlight != self._highlight:
+            self._highlight = highlight
+            self.render_blocks()
+        self.scrollToAnchor(anchor_for(block_id))
+
+    def render_blocks(self, keep_position: bool = False) -> None:
+        position = self.verticalScrollBar().value() if keep_position else 0
+        font = QFont(self.font())
+        font.setPointSize(self._text_size)
+        self.document().setDefaultFont(font)
+        self.document().setDefaultStyleSheet(
+            f"body {{ color:{self._theme.text}; }} p {{ margin-bottom:8px; line-height:135%; }}"
+            "h1 { font-size:large; } h2 { font-size:medium; margin-top:16px; }"
+            "h3 { font-size:medium; margin-top:12px; }"
+        )
+        blocks = [b for b in self._blocks if b.kind in ("heading", "pdf-paragraph", "pdf-text")]
+        if blocks:
+            body = blocks_html(blocks, self._theme, highlight=self._highlight)
+        else:
+            body = (
+                f'<p style="color:{self._theme.muted}">The text of this document has not been '
+                "read yet, or it has no numbered paragraphs.</p>"
+            )
+        self.set_block_html(f"<html><body>{body}</body></html>")
+        self.verticalScrollBar().setValue(position)
+
+    def block_id_at(self, pos: QPoint) -> str | None:
+        """The block under ``pos`` (viewport pixels)."""
+        return block_id_at(self, pos)
+
+    def top_block_id(self) -> str | None:
+        return self.block_id_at(QPoint(8, 4))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            block_id = self.block_id_at(event.position().toPoint())
+            if block_id:
+                self.showInPdfRequested.emit(block_id)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        block_id = self.block_id_at(self.viewport().mapFrom(self, event.pos()))
+        if block_id:
+            menu.addSeparator()
+            show = menu.addAction("Show in PDF")
+            show.triggered.connect(partial(self.showInPdfRequested.emit, block_id))
+        menu.exec(event.globalPos())
