@@ -49,7 +49,8 @@ APP = r"""
 import sys, time
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from reader.cli import default_args, load_content, user_dirs
+from reader.cli import default_args
+from reader.commands.common import load_content, user_dirs
 args = default_args()
 pack = load_content(args)
 from reader.ui.app import application, build_window

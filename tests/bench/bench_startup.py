@@ -51,7 +51,8 @@ APP = (
     + r"""
 import time, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
-from reader.cli import default_args, load_content, user_dirs
+from reader.cli import default_args
+from reader.commands.common import load_content, user_dirs
 args = default_args()
 pack = load_content(args)
 from reader.ui.app import application, build_window
