@@ -3,12 +3,12 @@
 Only the pages in view, and one either side, are drawn; the rest are grey placeholders with their
 number until the worker brings their pixels. On top of the pixels the view draws what the reader
 asked for: find hits, search terms, the outline of a numbered paragraph, and a text selection.
-Coordinates on a page are PDF points; the view turns them into pixels with one scale factor.
+Coordinates on a page are PDF points; the geometry (scale, where each page sits) is
+:mod:`reader.ui.pdf_layout`, and this module paints and takes the keyboard and mouse.
 """
 
 from __future__ import annotations
 
-import bisect
 from functools import partial
 
 import pymupdf
@@ -30,16 +30,12 @@ from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
 from reader.core.pdfdoc import PageLink, Word, page_sizes
 from reader.ui.overlays import PageOverlay, default_page_overlays
+from reader.ui.pdf_layout import FIT_PAGE, FIT_WIDTH, GAP, PageLayout, Rect
 from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker
 from reader.ui.pdf_text import PageText
 
-Rect = tuple[float, float, float, float]
-
-FIT_WIDTH = "fit-width"
-FIT_PAGE = "fit-page"
 ZOOM_STEPS = (50, 67, 75, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
 MIN_ZOOM, MAX_ZOOM = 50.0, 400.0
-GAP = 12  # pixels between pages and around them
 DRAG_THRESHOLD = 4
 
 PLACEHOLDER = QColor("#e4e4e4")
@@ -61,11 +57,8 @@ class PdfView(QAbstractScrollArea):
         self._doc = doc
         self._worker = worker
         with PDF_LOCK:
-            self._sizes = page_sizes(doc)
+            self.page_layout = PageLayout(page_sizes(doc))
         self._mode: str | float = FIT_WIDTH
-        self._scale = 1.0  # logical pixels per point
-        self._tops: list[float] = []
-        self._content_w = 0.0
         self._current = 0
         self._programmatic = False
         self.cache = PageCache()
@@ -119,7 +112,7 @@ class PdfView(QAbstractScrollArea):
 
     # -- public API ------------------------------------------------------------------------
     def page_count(self) -> int:
-        return len(self._sizes)
+        return len(self.page_layout.sizes)
 
     def is_rendered(self, index: int) -> bool:
         """Whether page ``index`` has pixels at the current zoom (not a placeholder)."""
@@ -127,14 +120,14 @@ class PdfView(QAbstractScrollArea):
         return item is not None and item.image is not None and item.key == self._render_key()
 
     def page_sizes(self) -> list[tuple[float, float]]:
-        return list(self._sizes)
+        return list(self.page_layout.sizes)
 
     def current_page(self) -> int:
         return self._current
 
     def zoom(self) -> float:
         """The zoom in percent, 100 being the page's printed size on this screen."""
-        return round(self._scale / self._unit() * 100.0, 1)
+        return round(self.page_layout.scale / self._unit() * 100.0, 1)
 
     def zoom_mode(self) -> str | float:
         return self._mode
@@ -151,7 +144,7 @@ class PdfView(QAbstractScrollArea):
         self._relayout()
         if held is not None:
             page, point = held
-            top = self._page_top(page) + point[1] * self._scale
+            top = self._page_top(page) + point[1] * self.page_layout.scale
             self._set_scroll(top - spot.y())
         self.zoomChanged.emit(self.zoom())
 
@@ -168,7 +161,7 @@ class PdfView(QAbstractScrollArea):
         index = min(max(index, 0), self.page_count() - 1)
         y = self._page_top(index) - GAP
         if point is not None:
-            y = self._page_top(index) + point[1] * self._scale - GAP * 2
+            y = self._page_top(index) + point[1] * self.page_layout.scale - GAP * 2
         self._set_scroll(y)
         self._set_current(index)
 
@@ -201,8 +194,8 @@ class PdfView(QAbstractScrollArea):
         page, rect = self._hits[self._hit_index]
         self._mark = None
         target = self.page_rect(page)
-        y0 = target.top() + rect[1] * self._scale
-        y1 = target.top() + rect[3] * self._scale
+        y0 = target.top() + rect[1] * self.page_layout.scale
+        y1 = target.top() + rect[3] * self.page_layout.scale
         if y0 < 0 or y1 > self.viewport().height():
             self._set_scroll(self.verticalScrollBar().value() + y0 - self.viewport().height() / 3)
         self._set_current(page)
@@ -239,30 +232,20 @@ class PdfView(QAbstractScrollArea):
 
     def page_rect(self, index: int) -> QRectF:
         """Where page ``index`` is, in viewport pixels."""
-        w, h = self._sizes[index]
-        width = max(self._content_w, self.viewport().width())
-        x = (width - w * self._scale) / 2 - self.horizontalScrollBar().value()
-        y = self._tops[index] - self.verticalScrollBar().value()
-        return QRectF(x, y, w * self._scale, h * self._scale)
-
-    def to_view(self, index: int, rect: Rect) -> QRectF:
-        page = self.page_rect(index)
-        s = self._scale
-        return QRectF(
-            page.left() + rect[0] * s,
-            page.top() + rect[1] * s,
-            (rect[2] - rect[0]) * s,
-            (rect[3] - rect[1]) * s,
+        return self.page_layout.page_rect(
+            index,
+            self.horizontalScrollBar().value(),
+            self.verticalScrollBar().value(),
+            self.viewport().width(),
         )
 
+    def to_view(self, index: int, rect: Rect) -> QRectF:
+        """``rect`` (points on page ``index``) in viewport pixels."""
+        return self.page_layout.to_view(self.page_rect(index), rect)
+
     def visible_pages(self, margin: int = 0) -> range:
-        if not self._tops:
-            return range(0)
         top = self.verticalScrollBar().value()
-        first = max(0, bisect.bisect_right(self._tops, top) - 1 - margin)
-        bottom = top + self.viewport().height()
-        last = min(self.page_count() - 1, bisect.bisect_left(self._tops, bottom) - 1 + margin)
-        return range(first, max(first, last) + 1)
+        return self.page_layout.visible(top, self.viewport().height(), margin)
 
     def words(self, page: int) -> list[Word]:
         return self.text.words(page)
@@ -272,37 +255,22 @@ class PdfView(QAbstractScrollArea):
         """Logical pixels per point at 100 %: the printed size on this screen."""
         return max(self.logicalDpiX(), 72) / 72.0
 
-    def _fit_scale(self) -> float:
-        if not self._sizes:
-            return 1.0
-        avail_w = max(self.viewport().width() - 2 * GAP, 50)
-        widest = max(w for w, _ in self._sizes)
-        scale = avail_w / widest
-        if self._mode == FIT_PAGE:
-            w, h = self._sizes[self._current]
-            avail_h = max(self.viewport().height() - 2 * GAP, 50)
-            scale = min(avail_w / w, avail_h / h)
-        return scale
-
     def _relayout(self) -> None:
         if self._mode in (FIT_WIDTH, FIT_PAGE):
-            scale = self._fit_scale()
+            viewport = self.viewport()
+            scale = self.page_layout.fit_scale(
+                str(self._mode), self._current, viewport.width(), viewport.height()
+            )
         else:
             scale = float(self._mode) / 100.0 * self._unit()
-        self._scale = max(scale, 0.05)
-        self._tops = []
-        y = float(GAP)
-        for _, h in self._sizes:
-            self._tops.append(y)
-            y += h * self._scale + GAP
-        widest = max((w for w, _ in self._sizes), default=0.0)
-        self._content_w = widest * self._scale + 2 * GAP
+        self.page_layout.lay_out(scale)
+        y = self.page_layout.height
         vbar, hbar = self.verticalScrollBar(), self.horizontalScrollBar()
         self._programmatic = True
         vbar.setRange(0, max(0, round(y - self.viewport().height())))
         vbar.setPageStep(max(1, round(self.viewport().height() * 0.9)))
         vbar.setSingleStep(40)
-        hbar.setRange(0, max(0, round(self._content_w - self.viewport().width())))
+        hbar.setRange(0, max(0, round(self.page_layout.content_w - self.viewport().width())))
         hbar.setPageStep(max(1, self.viewport().width()))
         hbar.setSingleStep(40)
         self._programmatic = False
@@ -310,10 +278,10 @@ class PdfView(QAbstractScrollArea):
         self._request_timer.start()
 
     def _page_top(self, index: int) -> float:
-        return self._tops[index] if self._tops else 0.0
+        return self.page_layout.page_top(index)
 
     def _render_key(self) -> float:
-        return round(self._scale * self.devicePixelRatioF(), 3)
+        return round(self.page_layout.scale * self.devicePixelRatioF(), 3)
 
     def _set_scroll(self, y: float) -> None:
         self._programmatic = True
@@ -335,12 +303,10 @@ class PdfView(QAbstractScrollArea):
 
     def _point_at(self, pos: QPointF) -> tuple[int, tuple[float, float]] | None:
         """The page and the point on it (in points) under ``pos``, or nearest vertically."""
-        if not self._tops:
+        if not self.page_layout.tops:
             return None
-        y = self.verticalScrollBar().value() + pos.y()
-        index = max(0, bisect.bisect_right(self._tops, y) - 1)
-        rect = self.page_rect(index)
-        return index, ((pos.x() - rect.left()) / self._scale, (pos.y() - rect.top()) / self._scale)
+        index = self.page_layout.page_at(self.verticalScrollBar().value() + pos.y())
+        return index, self.page_layout.to_points(self.page_rect(index), pos.x(), pos.y())
 
     # -- painting --------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -427,7 +393,7 @@ class PdfView(QAbstractScrollArea):
             self._set_current(self.page_count() - 1)
             return
         top = bar.value() + self.viewport().height() * 0.25
-        self._set_current(max(0, bisect.bisect_right(self._tops, top) - 1))
+        self._set_current(self.page_layout.page_at(top))
 
     # -- events ----------------------------------------------------------------------------
     def event(self, event: QEvent) -> bool:
@@ -556,7 +522,7 @@ class PdfView(QAbstractScrollArea):
     # -- helpers ---------------------------------------------------------------------------
     def _pdf_point(self, page: int, pos: QPointF) -> tuple[float, float]:
         rect = self.page_rect(page)
-        return (pos.x() - rect.left()) / self._scale, (pos.y() - rect.top()) / self._scale
+        return self.page_layout.to_points(rect, pos.x(), pos.y())
 
     def _follow(self, link: PageLink) -> None:
         if link.kind == "internal" and link.page is not None:
