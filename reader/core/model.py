@@ -253,3 +253,9 @@ class Changed:
     documents: tuple[str, ...] = ()
     slots: bool = False
     message: str = ""
+
+
+def file_key(slot: str | None, document_id: str, sha256: str) -> str:
+    """The document key of an added file: its slot (or its own id for an extra document) at
+    its checksum, e.g. ``guidance-pdf@sha256:9e87…``."""
+    return document_key(slot or document_id, file_edition(sha256))
