@@ -97,8 +97,13 @@ class DocumentsController(QObject):
         return next((d for d, view in self.tabs.items() if view is current), "")
 
     def pages_read(self) -> dict[str, int]:
-        """The place each open document is showing, to open it there next time."""
-        return {doc_id: view.current_page() for doc_id, view in self.tabs.items()}
+        """The page each open PDF is showing, to open it there next time."""
+        docs = {doc_id: self.library.get(doc_id) for doc_id in self.tabs}
+        return {
+            doc_id: view.current_page()
+            for doc_id, view in self.tabs.items()
+            if (doc := docs[doc_id]) is not None and doc.kind == "pdf"
+        }
 
     def current_sections(self) -> list[Section]:
         """The current document's headings, for the contents sidebar."""
