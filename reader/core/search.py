@@ -1,6 +1,6 @@
 """The offline full-text index: build it, keep it current, query it, suggest corrections.
 
-One Whoosh document per :class:`~reader.core.content.Block`, in the user's cache folder. The index
+One Whoosh document per :class:`~reader.core.model.Block`, in the user's cache folder. The index
 is a cache: when it is missing, stale (its fingerprint no longer matches the blocks) or damaged,
 :meth:`SearchIndex.ensure` throws it away and builds a new one, and says so in one sentence.
 
