@@ -3,8 +3,8 @@
 Everything here is plain data for the rest of the app: pixels come back as bytes with a width,
 height and stride (``reader/ui`` wraps them in a ``QImage``), links and outlines as tuples.
 Recovering the guidance's numbered paragraphs from the text is its own room,
-:mod:`reader.core.pdfparagraphs`; :func:`extract_blocks`, :func:`join_lines` and
-:func:`paragraph_summary` can still be imported from here.
+:mod:`reader.core.pdfparagraphs` (with the page geometry it reads in
+:mod:`reader.core.pdf_lines`).
 
 No Qt here, and no exceptions that are not a :class:`DocumentError` with one plain sentence.
 """
@@ -322,7 +322,7 @@ def inspect_pdf(
 ) -> dict:
     """What a PDF holds, for ``reader inspect`` and before adding it to the library."""
     # Imported here: pdfparagraphs builds on this module, so it cannot be imported at the top.
-    from reader.core.pdfparagraphs import extract_blocks, paragraph_summary
+    from reader.core.pdfparagraphs import extract_blocks, kinds_summary, paragraph_summary
 
     path = Path(path)
     doc = open_pdf(path, password)
@@ -346,6 +346,7 @@ def inspect_pdf(
             "repaired": bool(getattr(doc, "is_repaired", False)),
             "outline": len(outline(doc)),
             "paragraphs": paragraph_summary(blocks),
+            "kinds": kinds_summary(blocks),
             "headings": len(headings),
             "blocks": len(blocks),
             "complete": complete,
