@@ -320,12 +320,15 @@ class _Builder:
         return self.last_number < number <= self.last_number + 5
 
 
-def _sub_item(line: Line, letter: str, body_left: float) -> tuple[str, float] | None:
+def _sub_item(
+    line: Line, letter: str, body_left: float, running_x: float | None
+) -> tuple[str, float] | None:
     """The text and the text's left edge when ``line`` opens lettered item ``letter``.
 
     The forms met in print: "a" hanging at the body's left edge with the text indented, the
     letter indented itself, "(a)" and "a)". A bare letter at the body's edge counts only with
-    a visible gap after it, since "a number of..." may open any wrapped line.
+    a visible gap after it, since "a number of..." may open any wrapped line; nor does one
+    at ``running_x``, the left edge of the item being read, for the same reason.
     """
     first = line.spans[0]
     alone = _LETTER_ALONE.match(first.text.strip())
@@ -338,7 +341,8 @@ def _sub_item(line: Line, letter: str, body_left: float) -> tuple[str, float] | 
     sub = _SUB_ITEM.match(line.text)
     if sub and sub.group(2) == letter:
         marked = bool(sub.group(1) or sub.group(3))
-        if marked or line.x0 > body_left + 3:
+        wrapped = running_x is not None and abs(line.x0 - running_x) < 3
+        if marked or (line.x0 > body_left + 3 and not wrapped):
             return sub.group(4), line.x0
     return None
 
@@ -526,7 +530,9 @@ def _build(
             continue
         if numbered and not b.in_notes:
             letter = b.expected_letter()
-            sub = _sub_item(line, letter, body_left) if letter else None
+            c = b.current
+            running_x = c.indent if c is not None and c.parent is not None else None
+            sub = _sub_item(line, letter, body_left, running_x) if letter else None
             if sub is not None:
                 b.sub_item(letter, sub[0], line, sub[1])
                 continue
