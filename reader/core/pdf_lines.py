@@ -67,12 +67,13 @@ class Line:
     markers: list[Span] = field(default_factory=list)
     box: tuple[int, int] | None = None  # (page, index) of the shaded box it sits in
     box_rect: tuple[float, float, float, float] | None = None
+    heading_like: bool | None = None  # set once by the block builder, which knows the body size
 
-    @property
+    @functools.cached_property
     def main(self) -> Span:
         return max(self.spans, key=lambda s: len(s.text.strip()))
 
-    @property
+    @functools.cached_property
     def size(self) -> float:
         return self.main.size
 
@@ -80,19 +81,19 @@ class Line:
     def x0(self) -> float:
         return self.spans[0].x0
 
-    @property
+    @functools.cached_property
     def y0(self) -> float:
         return min(s.y0 for s in self.spans)
 
-    @property
+    @functools.cached_property
     def y1(self) -> float:
         return max(s.y1 for s in self.spans)
 
-    @property
+    @functools.cached_property
     def rect(self) -> tuple[float, float, float, float]:
         return (self.x0, self.y0, max(s.x1 for s in self.spans), self.y1)
 
-    @property
+    @functools.cached_property
     def bold(self) -> bool:
         return all(s.bold for s in self.spans if any(c.isalnum() for c in s.text))
 
@@ -156,7 +157,7 @@ def _boxes(page: pymupdf.Page, blocks: list[dict]) -> list[tuple[float, float, f
                 continue
             color = int(b.get("color") or 0)
             if min(color >> 16, (color >> 8) & 255, color & 255) <= 247:
-                rects.append(pymupdf.Rect(b["bbox"]))
+                rects.append(b["bbox"])
     else:  # pragma: no cover - older PyMuPDF
         try:
             drawings = page.get_drawings()
@@ -165,14 +166,15 @@ def _boxes(page: pymupdf.Page, blocks: list[dict]) -> list[tuple[float, float, f
         for d in drawings:
             fill = d.get("fill")
             if fill is not None and min(fill) <= 0.97:
-                rects.append(d["rect"])
-    area = page.rect.width * page.rect.height
+                rects.append(tuple(d["rect"]))
+    page_w, page_h = page.rect.width, page.rect.height
     out = []
-    for r in rects:
+    for x0, y0, x1, y1 in rects:
+        w, h = x1 - x0, y1 - y0
         # Thin rules and full-page backgrounds are not boxes around text.
-        if r.width < 0.25 * page.rect.width or r.height < 12 or r.width * r.height > 0.8 * area:
+        if w < 0.25 * page_w or h < 12 or w * h > 0.8 * page_w * page_h:
             continue
-        out.append((r.x0, r.y0, r.x1, r.y1))
+        out.append((x0, y0, x1, y1))
     return out
 
 

@@ -355,6 +355,15 @@ def _style_levels(lines: list[Line], body_size: float) -> dict[float, int]:
 
 
 def _heading_style(line: Line, body_size: float) -> bool:
+    # Asked several times a line (levels, repeated titles, the build): remember the answer.
+    known = line.heading_like
+    if known is not None:
+        return known
+    line.heading_like = _looks_like_heading(line, body_size)
+    return line.heading_like
+
+
+def _looks_like_heading(line: Line, body_size: float) -> bool:
     text = line.text
     if not any(c.isalpha() for c in text) or len(text) > 160 or line.box is not None:
         return False
