@@ -41,7 +41,7 @@ VARIANTS = {
     "hanging-n": {"letters": "hanging", "bullets": "zadb-n"},
     "indented-l": {"letters": "indented", "bullets": "zadb-l"},
     "paren-symb": {"letters": "paren", "bullets": "symb"},
-    "close-n": {"letters": "close", "bullets": "zadb-n"},
+    "close-n": {"letters": "close", "bullets": "zadb-n", "duties_shaded": False},
 }
 DINGBAT_LETTERS = ("n", "l", "q", "u", "\u00b7")
 
@@ -209,8 +209,14 @@ def make_booklet(
     *,
     sections: int = 3,
     variant: str = "",
+    duties_shaded: bool = True,
 ) -> Booklet:
-    """A booklet like the printed guidance; see the module docstring for what it holds."""
+    """A booklet like the printed guidance; see the module docstring for what it holds.
+
+    ``letters`` picks the form of lettered items (:data:`LETTERS`), ``bullets`` the dingbat
+    (:data:`BULLETS`); ``duties_shaded=False`` draws the duties page's box as an outline only,
+    so its title is a heading and its text plain text rather than a shaded box.
+    """
     path = Path(path)
     glyph_font, glyph = BULLETS[bullets]
     letter_form, letter_dx, text_dx = LETTERS[letters]
@@ -234,12 +240,19 @@ def make_booklet(
     w.new_page()
     duties = [prose(900 + k, 9 + k % 3) for k in range(4)]
     rect = pymupdf.Rect(BODY_X - 10, TOP_Y - 20, RIGHT_X + 10, TOP_Y + 40 + 2 * LEADING * 4)
-    w.page.draw_rect(rect, color=None, fill=BOX_FILL)
+    if duties_shaded:
+        w.page.draw_rect(rect, color=None, fill=BOX_FILL)
+    else:
+        w.page.draw_rect(rect, color=(0.2, 0.3, 0.5), width=1.5)
     w.put(BODY_X, "The duties of a test doctor", 14, font="hebo")
     w.y += 24
     intro = " ".join(prose(899, 8))
     w.put(BODY_X, intro)
-    truth.append(Expected("box", None, f"The duties of a test doctor {intro}"))
+    if duties_shaded:
+        truth.append(Expected("box", None, f"The duties of a test doctor {intro}"))
+    else:
+        truth.append(Expected("heading", None, "The duties of a test doctor"))
+        truth.append(Expected("pdf-text", None, intro))
     w.y += LEADING + 4
     for words in duties:
         w.page.insert_text((BODY_X + 4, w.y), "n", fontname="zadb", fontsize=7)
