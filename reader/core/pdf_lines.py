@@ -27,6 +27,9 @@ SOFT_HYPHEN = "\u00ad"
 _DIGITS_ONLY = re.compile(r"^[\d,\-–*†‡]+$")
 _MARKER_DIGITS = re.compile(r"^\d{1,3}$")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d{1,4})?$", re.I)
+# A folio beside the publisher's name, "Council | 05" or "06 | Council": furniture even in a
+# file too short for repeated lines to show it.
+_FOLIO = re.compile(r"^(\d{1,3}\s*\|\s*\D.*|.*\D\s*\|\s*\d{1,3})$")
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 # Fonts whose glyphs are pictures: their "letters" ("n", "l", "q") are bullets, not words.
 _DINGBAT_FONTS = ("dingbat", "zapf", "wingding", "webding", "symbol", "marlett")
@@ -296,7 +299,8 @@ def is_furniture(line: Line, running: set[tuple]) -> bool:
     """Running headers, footers and page numbers: print furniture, not text."""
     if _band(line) is None:
         return False
-    return _band_key(line) in running or bool(_PAGE_NUMBER.match(line.text))
+    text = line.text
+    return _band_key(line) in running or bool(_PAGE_NUMBER.match(text) or _FOLIO.match(text))
 
 
 # --------------------------------------------------------------------------- words

@@ -175,3 +175,22 @@ def test_no_lone_dingbat_glyph_in_old_layouts(tmp_path, layout):
     doc = open_pdf(spec.path)
     for block in extract_blocks(doc, DOC, "t"):
         assert not [w for w in block.text.split() if w in bk.DINGBAT_LETTERS], block.id
+
+
+def test_alternating_footers_go_even_in_a_two_page_file(tmp_path):
+    import pymupdf
+
+    doc = pymupdf.open()
+    for index in range(2):
+        page = doc.new_page(width=bk.PAGE_W, height=bk.PAGE_H)
+        for k in range(3):
+            y = 100 + 40 * k
+            page.insert_text((bk.NUMBER_X, y), str(3 * index + k + 1), fontname="hebo")
+            page.insert_text((bk.BODY_X, y), " ".join(bk.prose(k + 3 * index, 9)))
+        folio = f"{index + 1:02d}"
+        text = f"{bk.FOOTER} | {folio}" if index % 2 == 0 else f"{folio} | {bk.FOOTER}"
+        page.insert_text((bk.BODY_X, 812), text, fontname="helv", fontsize=8)
+    doc.save(tmp_path / "short.pdf")
+    blocks = extract_blocks(open_pdf(tmp_path / "short.pdf"), DOC, "t")
+    assert [b.paragraph for b in blocks] == [str(n) for n in range(1, 7)]
+    assert not [b for b in blocks if bk.FOOTER in b.text]
