@@ -3,7 +3,8 @@
 Everything here is plain data for the rest of the app: pixels come back as bytes with a width,
 height and stride (``reader/ui`` wraps them in a ``QImage``), links and outlines as tuples.
 Recovering the guidance's numbered paragraphs from the text is its own room,
-:mod:`reader.core.pdfparagraphs`, and what ``reader inspect`` says of a PDF is
+:mod:`reader.core.pdfparagraphs` (with the page geometry it reads in
+:mod:`reader.core.pdf_lines`), and what ``reader inspect`` says of a PDF is
 :mod:`reader.core.pdfinspect`; both build on this module, which imports neither.
 
 No Qt here, and no exceptions that are not a :class:`~reader.core.errors.DocumentError` with

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reader.core.errors import ExtractionTimeout
 from reader.core.pdfdoc import open_pdf, outline
-from reader.core.pdfparagraphs import extract_blocks, paragraph_summary
+from reader.core.pdfparagraphs import extract_blocks, kinds_summary, paragraph_summary
 
 
 def inspect_pdf(
@@ -43,6 +43,7 @@ def inspect_pdf(
             "repaired": bool(getattr(doc, "is_repaired", False)),
             "outline": len(outline(doc)),
             "paragraphs": paragraph_summary(blocks),
+            "kinds": kinds_summary(blocks),
             "headings": len(headings),
             "blocks": len(blocks),
             "complete": complete,

@@ -1,18 +1,32 @@
-"""Numbered paragraphs: recover the guidance's own paragraph numbers from a PDF's layout.
+"""Numbered paragraphs: recover the guidance's own paragraphs, items, boxes and notes from a PDF.
 
-The GMC guidance is cited by paragraph ("paragraph 85", "85(a)"), so :func:`extract_blocks` reads
-each page as visual lines and turns them into :class:`~reader.core.content.Block` objects:
-numbers in the left margin or at the start of a paragraph, lettered sub-items, headings, running
-headers and footers to skip, and paragraphs that continue across a page break. When a PDF is not
-laid out that way, it falls back to plain text blocks page by page.
+The GMC guidance is cited by paragraph ("paragraph 85", "85(a)"), so :func:`extract_blocks`
+reads the visual lines that :mod:`reader.core.pdf_lines` gathers and turns them into
+:class:`~reader.core.content.Block` objects, keeping the state a reader keeps: the section, the
+paragraph being read, its lettered sub-items and bullets, the box being read, the endnotes.
 
-Opening the PDF and its errors live in :mod:`reader.core.pdfdoc`; this room only reads text.
-No Qt here.
+Kinds and conventions (the UI and search rely on them):
+
+- ``heading`` (``level`` 1-6); ``pdf-paragraph``: ``paragraph`` "85", id ``DOC.para-85``;
+  a lettered sub-item is also ``pdf-paragraph``, ``paragraph`` "85(a)", ``level`` 1, id
+  ``DOC.para-85a``.
+- ``list-item``: a bulleted line with its glyph removed; ``paragraph`` is the paragraph or
+  sub-item it sits in ("85", "85(a)") or None, ``level`` 1 under a paragraph, 2 under a
+  sub-item, 0 elsewhere; id ``DOC.para-85-li1`` (or ``DOC.p3-li1`` outside paragraphs).
+- ``box``: the text of a shaded box (one block per box, joined across a page break), id
+  ``DOC.box-p7-1``, ``paragraph`` None. Bullets inside a box are ``list-item`` blocks.
+- ``endnote``: id ``DOC.endnote-3``, the text without its number, ``paragraph`` None; see
+  :func:`endnote_number`. An endnote marker in any block's text is removed and recorded as a
+  zero-width :class:`~reader.core.content.Link` at the marker's place, target ``endnote:3``.
+- ``front-matter``: one block per line of the cover and the contents pages, id ``DOC.front-p1-4``.
+- ``pdf-text``: any other text (introductions, PDFs without paragraph numbers), id ``DOC.p0-1``.
+
+When a PDF is not laid out with numbers it falls back to plain text blocks page by page.
+Opening the PDF and its errors live in :mod:`reader.core.pdfdoc`. No Qt here.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from collections import Counter
@@ -23,194 +37,30 @@ import pymupdf
 
 from reader.core.errors import DEFAULT_TIMEOUT, ExtractionTimeout
 from reader.core.errors import document_name as _name
-from reader.core.model import Block, slugify
+from reader.core.model import Block, Link, slugify
+from reader.core.pdf_lines import (
+    Line,
+    compounds,
+    is_furniture,
+    join_lines,
+    page_lines,
+    running_keys,
+    split_markers,
+    strip_markers,
+)
 
-# --------------------------------------------------------------------------- text lines
+__all__ = ["endnote_number", "extract_blocks", "join_lines", "kinds_summary", "paragraph_summary"]
 
-_DIGITS_ONLY = re.compile(r"^[\d,\-–*†‡]+$")
-_PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d{1,4})?$", re.I)
 _INLINE_NUMBER = re.compile(r"^(\d{1,3})\.?\s+([A-Z\"“‘'(].*)$")
 _MARGIN_NUMBER = re.compile(r"^(\d{1,3})\.?$")
-_SUB_ITEM = re.compile(r"^\(?([a-z])[.)]?\s+(\S.*)$")
+_NOTE_START = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
+_SUB_ITEM = re.compile(r"^(\(?)([a-z])([.)]?)\s+(\S.*)$")
+_LETTER_ALONE = re.compile(r"^(\(?)([a-z])([.)]?)$")
 _NOTES_HEADING = re.compile(r"^(end\s*notes?|notes|foot\s*notes?|references)$", re.I)
-_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+_CONTENTS = re.compile(r"^(table of )?contents$", re.I)
 
 
-@dataclass
-class _Span:
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    size: float
-    bold: bool
-    superscript: bool
-    baseline: float
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-
-@dataclass
-class _Line:
-    page: int
-    spans: list[_Span]
-    height: float  # page height, for header and footer bands
-
-    @property
-    def main(self) -> _Span:
-        return max(self.spans, key=lambda s: len(s.text.strip()))
-
-    @property
-    def size(self) -> float:
-        return self.main.size
-
-    @property
-    def x0(self) -> float:
-        return min(s.x0 for s in self.spans)
-
-    @property
-    def y0(self) -> float:
-        return min(s.y0 for s in self.spans)
-
-    @property
-    def y1(self) -> float:
-        return max(s.y1 for s in self.spans)
-
-    @property
-    def rect(self) -> tuple[float, float, float, float]:
-        return (self.x0, self.y0, max(s.x1 for s in self.spans), self.y1)
-
-    @property
-    def bold(self) -> bool:
-        return all(s.bold for s in self.spans if any(c.isalnum() for c in s.text))
-
-    def text_of(self, spans: list[_Span]) -> str:
-        out = ""
-        previous: _Span | None = None
-        for span in spans:
-            # Separate spans with a space when there is a visible gap between them.
-            gap = span.x0 - previous.x1 if previous else 0.0
-            if previous and gap > 0.15 * span.size and not out.endswith(" "):
-                out += " "
-            out += span.text
-            previous = span
-        return " ".join(out.split())
-
-    @property
-    def text(self) -> str:
-        return self.text_of(self.spans)
-
-
-def _page_lines(page: pymupdf.Page) -> list[_Line]:
-    """Visual lines of a page: spans grouped by height on the page, endnote markers removed.
-
-    Grouping by position rather than by MuPDF's own lines joins a margin number to the text
-    beside it, and a raised endnote marker to the line it belongs to.
-    """
-    flags = (
-        pymupdf.TEXT_PRESERVE_LIGATURES
-        | pymupdf.TEXT_PRESERVE_WHITESPACE
-        | pymupdf.TEXT_MEDIABOX_CLIP
-    )
-    spans: list[_Span] = []
-    for block in page.get_text("dict", flags=flags)["blocks"]:
-        for line in block.get("lines", ()):
-            for s in line["spans"]:
-                text = s["text"].replace("\u00ad", "-")  # soft hyphen at a line end
-                if not text.strip():
-                    continue
-                font = s["font"].lower()
-                x0, y0, x1, y1 = s["bbox"]
-                spans.append(
-                    _Span(
-                        text=text,
-                        x0=x0,
-                        y0=y0,
-                        x1=x1,
-                        y1=y1,
-                        size=round(s["size"], 1),
-                        bold=bool(s["flags"] & pymupdf.TEXT_FONT_BOLD)
-                        or any(b in font for b in _BOLD_NAMES),
-                        superscript=bool(s["flags"] & pymupdf.TEXT_FONT_SUPERSCRIPT),
-                        baseline=s["origin"][1],
-                    )
-                )
-    spans.sort(key=lambda s: (round(s.cy, 1), s.x0))
-    lines: list[list[_Span]] = []
-    anchor = 0.0  # vertical middle of the current line's largest span
-    anchor_size = 0.0
-    for span in spans:
-        if lines and abs(span.cy - anchor) < 0.5 * max(span.size, anchor_size):
-            lines[-1].append(span)
-            if span.size > anchor_size:
-                anchor, anchor_size = span.cy, span.size
-        else:
-            lines.append([span])
-            anchor, anchor_size = span.cy, span.size
-    out = []
-    height = page.rect.height
-    for group in lines:
-        group.sort(key=lambda s: s.x0)
-        main = max(group, key=lambda s: len(s.text.strip()))
-        kept = [
-            s
-            for s in group
-            if not (
-                s is not main
-                and _DIGITS_ONLY.match(s.text.strip())
-                and (s.superscript or s.size <= 0.8 * main.size)
-                and s.baseline < main.baseline - 0.15 * main.size
-            )
-        ]
-        if all(s.superscript and _DIGITS_ONLY.match(s.text.strip()) for s in kept):
-            continue  # a marker left alone on its own line
-        out.append(_Line(page.number, kept, height))
-    return out
-
-
-def _running_keys(pages: list[list[_Line]]) -> set[tuple]:
-    """Lines repeated at the same place near the top or bottom of most pages."""
-    if len(pages) < 3:
-        return set()
-    counts: Counter[tuple] = Counter()
-    for lines in pages:
-        keys = {_band_key(line) for line in lines}
-        keys.discard(None)
-        counts.update(keys)
-    threshold = max(3, math.ceil(0.4 * len(pages)))
-    return {key for key, n in counts.items() if n >= threshold}
-
-
-def _band_key(line: _Line) -> tuple | None:
-    band = _band(line)
-    if band is None:
-        return None
-    shape = re.sub(r"\d+", "#", line.text.lower())
-    return (band, round(line.y0 / 2), shape)
-
-
-def _band(line: _Line) -> str | None:
-    if line.y1 <= 0.075 * line.height:
-        return "top"
-    if line.y0 >= 0.925 * line.height:
-        return "bottom"
-    return None
-
-
-def _is_furniture(line: _Line, running: set[tuple]) -> bool:
-    """Running headers, footers and page numbers: print furniture, not text."""
-    if _band(line) is None:
-        return False
-    return _band_key(line) in running or bool(_PAGE_NUMBER.match(line.text))
-
-
-# --------------------------------------------------------------------------- blocks
-
-
-@dataclass
+@dataclass(eq=False)
 class _Pending:
     """A block being gathered; it becomes a :class:`Block` when the document is done."""
 
@@ -225,10 +75,13 @@ class _Pending:
     level: int = 0
     last_y1: float = 0.0
     last_page: int = 0
-    parent: _Pending | None = None
+    parent: _Pending | None = None  # the paragraph of a sub-item, the owner of a list item
     block_id: str | None = None
+    indent: float = 0.0  # where an item's own text starts: lines left of it end the item
+    last_letter: str | None = None
+    items: int = 0  # list items counted under this block, for their ids
 
-    def add(self, text: str, line: _Line) -> None:
+    def add(self, text: str, line: Line) -> None:
         if text:
             self.parts.append(text)
         if line.page == self.page:
@@ -244,26 +97,16 @@ class _Pending:
                 ]
         self.last_y1, self.last_page = line.y1, line.page
 
-
-def join_lines(parts: list[str]) -> str:
-    """Join line texts into one paragraph, undoing end-of-line hyphenation."""
-    out = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if not out:
-            out = part
-        elif len(out) > 1 and out.endswith("-") and out[-2].isalpha() and part[0].islower():
-            out = out[:-1] + part
-        else:
-            out = f"{out} {part}"
-    return out
+    @property
+    def label(self) -> str | None:
+        if self.kind != "pdf-paragraph":
+            return None
+        return f"{self.number}({self.letter})" if self.letter else str(self.number)
 
 
 class _Builder:
     """Turns classified lines into blocks, keeping the state a reader keeps: the current
-    section, the paragraph being read, and the last paragraph number seen."""
+    section, the paragraph being read, the box being read, and the last numbers seen."""
 
     def __init__(self, document_id: str, tab_id: str, title: str, numbered: bool) -> None:
         self.document_id = document_id
@@ -275,12 +118,21 @@ class _Builder:
         self.current: _Pending | None = None
         self.last_number: int | None = None
         self.in_notes = False
+        self.last_note = 0
         self.heading_stack: list[tuple[int, str]] = []  # (level, slug)
         self.used_ids: set[str] = set()
         self.repeated_titles: set[str] = set()
         self.any_start = False
+        self.known: frozenset[str] = frozenset()
+        # The box being read; boxes never change ``current``, so a paragraph interrupted
+        # by a box (a page break, a floated case study) goes on after it.
+        self.box_key: tuple[int, int] | None = None
+        self.box_rect: tuple[float, float, float, float] | None = None
+        self.box_block: _Pending | None = None
+        self.box_item: _Pending | None = None
+        self.last_was_box = False
 
-    def _new(self, kind: str, line: _Line, **kw) -> _Pending:
+    def _new(self, kind: str, line: Line, **kw) -> _Pending:
         pending = _Pending(kind, line.page, self.section, self.section_title, **kw)
         self.items.append(pending)
         return pending
@@ -292,25 +144,41 @@ class _Builder:
         self.used_ids.add(block_id)
         return block_id
 
+    def _id(self, p: _Pending, per_page: Counter[tuple[str, int]]) -> str:
+        doc = self.document_id
+        if p.kind == "pdf-paragraph":
+            return self._unique(f"{doc}.para-{p.number}{p.letter or ''}")
+        if p.kind == "heading":
+            return p.block_id or self._unique(f"{doc}.{slugify(' '.join(p.parts))}")
+        if p.kind == "endnote":
+            return self._unique(f"{doc}.endnote-{p.number}")
+        if p.kind == "list-item" and p.parent is not None and p.parent.label:
+            p.parent.items += 1
+            owner = p.parent
+            return self._unique(f"{doc}.para-{owner.number}{owner.letter or ''}-li{owner.items}")
+        prefix = {"list-item": "li", "box": "box-p", "front-matter": "front-p"}.get(p.kind, "p")
+        per_page[(prefix, p.page)] += 1
+        n = per_page[(prefix, p.page)]
+        if prefix == "li":
+            return self._unique(f"{doc}.p{p.page}-li{n}")
+        return self._unique(f"{doc}.{prefix}{p.page}-{n}")
+
     def blocks(self) -> list[Block]:
         out: list[Block] = []
-        per_page: Counter[int] = Counter()
+        per_page: Counter[tuple[str, int]] = Counter()
         for p in self.items:
-            text = join_lines(p.parts)
-            paragraph = None
-            if p.kind == "pdf-paragraph":
-                paragraph = f"{p.number}({p.letter})" if p.letter else str(p.number)
-                block_id = self._unique(f"{self.document_id}.para-{p.number}{p.letter or ''}")
-            elif p.kind == "heading":
-                block_id = p.block_id
-            else:
-                if not text:
-                    continue
-                per_page[p.page] += 1
-                block_id = self._unique(f"{self.document_id}.p{p.page}-{per_page[p.page]}")
+            text, marks = split_markers(join_lines(p.parts, self.known))
+            if p.kind == "heading":
+                marks = []
+            if not text and p.kind not in ("pdf-paragraph", "heading"):
+                continue
+            links = tuple(Link(at, at, f"endnote:{n}") for at, n in marks)
+            paragraph = p.label
+            if p.kind == "list-item" and p.parent is not None:
+                paragraph = p.parent.label
             out.append(
                 Block(
-                    id=block_id,
+                    id=self._id(p, per_page),
                     document=self.document_id,
                     tab=self.tab_id,
                     section=p.section,
@@ -319,6 +187,7 @@ class _Builder:
                     text=text,
                     paragraph=paragraph,
                     level=p.level,
+                    links=links,
                     page=p.page,
                     bbox=tuple(p.rect) if p.rect else None,
                 )
@@ -327,8 +196,12 @@ class _Builder:
 
     # -- line kinds
 
-    def heading(self, text: str, level: int, line: _Line) -> None:
+    def front(self, line: Line) -> None:
+        self._new("front-matter", line).add(strip_markers(line.text), line)
+
+    def heading(self, text: str, level: int, line: Line) -> None:
         self.current = None
+        text = strip_markers(text)
         slug = slugify(text)
         while self.heading_stack and self.heading_stack[-1][0] >= level:
             self.heading_stack.pop()
@@ -342,24 +215,89 @@ class _Builder:
         self.in_notes = bool(_NOTES_HEADING.match(text))
         self._new("heading", line, level=level, block_id=block_id).add(text, line)
 
-    def paragraph(self, number: int, text: str, line: _Line) -> None:
+    def paragraph(self, number: int, text: str, line: Line) -> None:
         self.last_number = number
         self.current = self._new("pdf-paragraph", line, number=number)
         self.current.add(text, line)
 
-    def sub_item(self, letter: str, text: str, line: _Line) -> None:
-        parent = self.current.parent or self.current
+    def _paragraph_owner(self) -> _Pending | None:
+        c = self.current
+        if c is not None and c.kind == "list-item":
+            c = c.parent
+        return c if c is not None and c.kind == "pdf-paragraph" else None
+
+    def sub_item(self, letter: str, text: str, line: Line, indent: float) -> None:
+        owner = self._paragraph_owner()
+        parent = owner.parent or owner
+        parent.last_letter = letter
         self.current = self._new(
-            "pdf-paragraph", line, number=parent.number, letter=letter, level=1, parent=parent
+            "pdf-paragraph",
+            line,
+            number=parent.number,
+            letter=letter,
+            level=1,
+            parent=parent,
+            indent=indent,
         )
         self.current.add(text, line)
 
-    def text(self, text: str, line: _Line, body_left: float) -> None:
+    def expected_letter(self) -> str | None:
+        owner = self._paragraph_owner()
+        if owner is None or self.in_notes:
+            return None
+        parent = owner.parent or owner
+        return chr(ord(parent.last_letter) + 1) if parent.last_letter else "a"
+
+    def bullet(self, line: Line) -> None:
+        text = line.text_of(line.spans[1:])
+        indent = line.spans[1].x0
+        owner = self._paragraph_owner()
+        # A bullet left of a sub-item's text belongs to the paragraph, not the item.
+        while owner is not None and owner.parent is not None and line.x0 < owner.indent - 3:
+            owner = owner.parent
+        level = 0 if owner is None else owner.level + 1
+        self.current = self._new("list-item", line, level=level, parent=owner, indent=indent)
+        self.current.add(text, line)
+
+    def boxed(self, line: Line) -> None:
+        key, rect = line.box, line.box_rect
+        continued = (
+            self.last_was_box
+            and self.box_key is not None
+            and key[0] == self.box_key[0] + 1
+            and self.box_rect[3] > 0.8 * line.height
+            and rect[1] < 0.3 * line.height
+        )
+        if key != self.box_key and not continued:
+            self.box_block = self.box_item = None
+        self.box_key, self.box_rect, self.last_was_box = key, rect, True
+        if line.bullet:
+            self.box_block = None  # text after the bullets is a new block, in reading order
+            self.box_item = self._new("list-item", line, indent=line.spans[1].x0)
+            self.box_item.add(line.text_of(line.spans[1:]), line)
+        elif self.box_item is not None and line.x0 >= self.box_item.indent - 3:
+            self.box_item.add(line.text, line)
+        else:
+            self.box_item = None
+            if self.box_block is None:
+                self.box_block = self._new("box", line)
+            self.box_block.add(line.text, line)
+
+    def endnote(self, number: int, text: str, line: Line) -> None:
+        self.last_note = number
+        self.current = self._new("endnote", line, number=number)
+        self.current.add(text, line)
+
+    def text(self, text: str, line: Line) -> None:
         c = self.current
-        if c is not None and c.kind == "pdf-paragraph" and not self.in_notes:
-            if c.parent and line.x0 <= body_left + 3 and line.page == c.last_page:
-                # Back at the margin after a list: the rest belongs to the parent paragraph.
-                c = self.current = c.parent
+        if c is not None and c.kind == "endnote":
+            c.add(text, line)
+            return
+        # Out of a list item or a sub-item when the line starts left of its text.
+        while c is not None and c.parent is not None and line.x0 < c.indent - 3:
+            c = c.parent
+        if c is not None and c.kind in ("pdf-paragraph", "list-item") and not self.in_notes:
+            self.current = c
             c.add(text, line)
             return
         close = (
@@ -370,14 +308,9 @@ class _Builder:
             and not _INLINE_NUMBER.match(text)
         )
         if not close:
-            self.current = self._new("pdf-text", line)
-        self.current.add(text, line)
-
-    def expected_letter(self) -> str | None:
-        c = self.current
-        if c is None or c.kind != "pdf-paragraph" or self.in_notes:
-            return None
-        return chr(ord(c.letter) + 1) if c.letter else "a"
+            c = self._new("pdf-text", line)
+        self.current = c
+        c.add(text, line)
 
     def accepts_number(self, number: int) -> bool:
         if not self.numbered or self.in_notes:
@@ -388,16 +321,52 @@ class _Builder:
         return self.last_number < number <= self.last_number + 5
 
 
-def _style_levels(lines: list[_Line], body_size: float) -> dict[float, int]:
+def _sub_item(
+    line: Line, letter: str, body_left: float, running_x: float | None
+) -> tuple[str, float] | None:
+    """The text and the text's left edge when ``line`` opens lettered item ``letter``.
+
+    The forms met in print: "a" hanging at the body's left edge with the text indented, the
+    letter indented itself, "(a)" and "a)". A bare letter at the body's edge counts only with
+    a visible gap after it, since "a number of..." may open any wrapped line; nor does one
+    at ``running_x``, the left edge of the item being read, for the same reason.
+    """
+    first = line.spans[0]
+    alone = _LETTER_ALONE.match(first.text.strip())
+    if alone and alone.group(2) == letter and len(line.spans) > 1:
+        marked = bool(alone.group(1) or alone.group(3))
+        gap = line.spans[1].x0 - first.x1
+        if marked or line.x0 > body_left + 3 or gap > 0.6 * first.size:
+            return line.text_of(line.spans[1:]), line.spans[1].x0
+        return None
+    sub = _SUB_ITEM.match(line.text)
+    if sub and sub.group(2) == letter:
+        marked = bool(sub.group(1) or sub.group(3))
+        wrapped = running_x is not None and abs(line.x0 - running_x) < 3
+        if marked or (line.x0 > body_left + 3 and not wrapped):
+            return sub.group(4), line.x0
+    return None
+
+
+def _style_levels(lines: list[Line], body_size: float) -> dict[float, int]:
     """Heading level by font size: the biggest heading size is level 1."""
     sizes = sorted({round(line.size) for line in lines if _heading_style(line, body_size)})
     sizes.reverse()
     return {size: min(i + 1, 6) for i, size in enumerate(sizes)}
 
 
-def _heading_style(line: _Line, body_size: float) -> bool:
+def _heading_style(line: Line, body_size: float) -> bool:
+    # Asked several times a line (levels, repeated titles, the build): remember the answer.
+    known = line.heading_like
+    if known is not None:
+        return known
+    line.heading_like = _looks_like_heading(line, body_size)
+    return line.heading_like
+
+
+def _looks_like_heading(line: Line, body_size: float) -> bool:
     text = line.text
-    if not any(c.isalpha() for c in text) or len(text) > 160:
+    if not any(c.isalpha() for c in text) or len(text) > 160 or line.box is not None:
         return False
     return (line.bold and line.size >= body_size * 0.95) or line.size >= body_size * 1.15
 
@@ -422,14 +391,14 @@ def extract_blocks(
     """
     started = time.monotonic()
     count = doc.page_count if max_pages is None else min(doc.page_count, max_pages)
-    pages: list[list[_Line]] = []
+    pages: list[list[Line]] = []
     timed_out = False
     for index in range(count):
         if timeout is not None and time.monotonic() - started > timeout:
             timed_out = True
             break
         try:
-            pages.append(_page_lines(doc.load_page(index)))
+            pages.append(page_lines(doc.load_page(index)))
         except Exception:
             pages.append([])  # a damaged page is skipped, not fatal
     blocks = _blocks_from_lines(pages, document_id, tab_id, _title(doc))
@@ -447,11 +416,29 @@ def _title(doc: pymupdf.Document) -> str:
     return title or Path(str(doc.name or "document")).stem
 
 
+def _front_pages(pages: list[list[Line]], body_size: float) -> set[int]:
+    """The cover (a first page with hardly any prose) and contents pages: front matter."""
+    front: set[int] = set()
+    if len(pages) > 2 and pages[0]:
+        prose = sum(
+            1
+            for line in pages[0]
+            if abs(line.size - body_size) <= 0.6 and len(line.text.split()) >= 6
+        )
+        if prose < 2:
+            front.add(pages[0][0].page)
+    for lines in pages[:8]:  # contents come early; a "Contents" later is a heading
+        if any(_CONTENTS.match(line.text) for line in lines[:4]):
+            front.add(lines[0].page)
+    return front
+
+
 def _blocks_from_lines(
-    pages: list[list[_Line]], document_id: str, tab_id: str, title: str
+    pages: list[list[Line]], document_id: str, tab_id: str, title: str
 ) -> list[Block]:
-    running = _running_keys(pages)
-    lines = [line for page in pages for line in page if not _is_furniture(line, running)]
+    running = running_keys(pages)
+    pages = [[line for line in page if not is_furniture(line, running)] for page in pages]
+    lines = [line for page in pages for line in page]
     if not lines:
         return []
     weights: Counter[float] = Counter()
@@ -459,85 +446,122 @@ def _blocks_from_lines(
         for s in line.spans:
             weights[round(s.size * 2) / 2] += len(s.text)
     body_size = weights.most_common(1)[0][0]
-    body_left = _mode([round(line.x0) for line in lines if abs(line.size - body_size) <= 0.6])
-    levels = _style_levels(lines, body_size)
+    front = _front_pages([p for p in pages if p], body_size)
+    body_left = _mode(
+        [
+            round(line.x0)
+            for line in lines
+            if abs(line.size - body_size) <= 0.6 and line.page not in front and line.box is None
+        ]
+    )
+    levels = _style_levels([line for line in lines if line.page not in front], body_size)
+    known = compounds(lines)
 
-    builder = _build(lines, document_id, tab_id, title, body_size, body_left, levels, True)
+    def build(numbered: bool, any_start: bool = False) -> _Builder:
+        b = _Builder(document_id, tab_id, title, numbered)
+        b.any_start, b.known = any_start, known
+        _build(b, lines, front, body_size, body_left, levels)
+        return b
+
+    builder = build(True)
     top_level = {p.number for p in builder.items if p.kind == "pdf-paragraph"}
     if len(top_level) >= 3:
         return builder.blocks()
     # An extract of the guidance may start at, say, paragraph 40: accept any first number,
     # but ask for a longer run before believing it.
-    builder = _build(
-        lines, document_id, tab_id, title, body_size, body_left, levels, True, any_start=True
-    )
+    builder = build(True, any_start=True)
     top_level = {p.number for p in builder.items if p.kind == "pdf-paragraph"}
     if len(top_level) >= 5:
         return builder.blocks()
-    fallback = _build(lines, document_id, tab_id, title, body_size, body_left, levels, False)
-    return fallback.blocks()
+    return build(False).blocks()
+
+
+def _note_start(b: _Builder, line: Line, body_left: float) -> tuple[int, str] | None:
+    """An endnote's number (in the margin or at the line start) and its text."""
+    first = line.spans[0]
+    margin = _MARGIN_NUMBER.match(first.text.strip())
+    if margin and len(line.spans) > 1 and first.x1 <= body_left - 2:
+        number, text = int(margin.group(1)), line.text_of(line.spans[1:])
+    else:
+        inline = _NOTE_START.match(line.text)
+        if not inline or line.x0 > body_left + 3:
+            return None
+        number, text = int(inline.group(1)), inline.group(2)
+    if number == b.last_note + 1 or (b.last_note == 0 and number >= 1):
+        return number, text
+    return None
 
 
 def _build(
-    lines: list[_Line],
-    document_id: str,
-    tab_id: str,
-    title: str,
+    b: _Builder,
+    lines: list[Line],
+    front: set[int],
     body_size: float,
     body_left: float,
     levels: dict[float, int],
-    numbered: bool,
-    any_start: bool = False,
-) -> _Builder:
-    b = _Builder(document_id, tab_id, title, numbered)
-    b.any_start = any_start
+) -> None:
+    numbered = b.numbered
     if numbered:
         titles = Counter(line.text.lower() for line in lines if _heading_style(line, body_size))
         b.repeated_titles = {t for t, n in titles.items() if n > 1}
     i = 0
     while i < len(lines):
         line = lines[i]
+        i += 1
+        if line.page in front:
+            b.front(line)
+            continue
+        if line.box is not None:
+            b.boxed(line)
+            continue
+        b.last_was_box = False
         text = line.text
-        if numbered:
+        if numbered and b.in_notes:
+            note = _note_start(b, line, body_left)
+            if note is not None:
+                b.endnote(*note, line)
+                continue
+        elif numbered:
             first = line.spans[0]
             margin = _MARGIN_NUMBER.match(first.text.strip())
             if margin and len(line.spans) > 1 and first.x1 <= body_left - 2:
                 number = int(margin.group(1))
                 if b.accepts_number(number):
                     b.paragraph(number, line.text_of(line.spans[1:]), line)
-                    i += 1
                     continue
             inline = _INLINE_NUMBER.match(text)
             if inline and line.x0 <= body_left + 3:
                 number = int(inline.group(1))
                 if b.accepts_number(number):
                     b.paragraph(number, inline.group(2), line)
-                    i += 1
                     continue
+        if line.bullet:
+            b.bullet(line)
+            continue
+        if numbered and not b.in_notes:
             letter = b.expected_letter()
-            sub = _SUB_ITEM.match(text)
-            if letter and sub and sub.group(1) == letter and line.x0 > body_left + 3:
-                b.sub_item(letter, sub.group(2), line)
-                i += 1
+            c = b.current
+            running_x = c.indent if c is not None and c.parent is not None else None
+            sub = _sub_item(line, letter, body_left, running_x) if letter else None
+            if sub is not None:
+                b.sub_item(letter, sub[0], line, sub[1])
                 continue
-            if _heading_style(line, body_size):
-                # A heading may wrap: take following lines of the same style close below.
-                parts = [text]
-                while (
-                    i + 1 < len(lines)
-                    and lines[i + 1].page == line.page
-                    and _heading_style(lines[i + 1], body_size)
-                    and round(lines[i + 1].size) == round(line.size)
-                    and lines[i + 1].y0 - lines[i].y1 < 0.6 * line.size
-                ):
-                    i += 1
-                    parts.append(lines[i].text)
-                b.heading(join_lines(parts), levels.get(round(line.size), 6), line)
+        if numbered and _heading_style(line, body_size):
+            # A heading may wrap: take following lines of the same style close below.
+            parts = [text]
+            while (
+                i < len(lines)
+                and lines[i].page == line.page
+                and lines[i].page not in front
+                and _heading_style(lines[i], body_size)
+                and round(lines[i].size) == round(line.size)
+                and lines[i].y0 - lines[i - 1].y1 < 0.6 * line.size
+            ):
+                parts.append(lines[i].text)
                 i += 1
-                continue
-        b.text(text, line, body_left)
-        i += 1
-    return b
+            b.heading(join_lines(parts), levels.get(round(line.size), 6), line)
+            continue
+        b.text(text, line)
 
 
 # --------------------------------------------------------------------------- summary
@@ -551,3 +575,16 @@ def paragraph_summary(blocks: list[Block]) -> dict:
     present = set(numbers)
     gaps = [n for n in range(numbers[0], numbers[-1] + 1) if n not in present]
     return {"first": numbers[0], "last": numbers[-1], "count": len(numbers), "gaps": gaps}
+
+
+def kinds_summary(blocks: list[Block]) -> dict[str, int]:
+    """How many blocks of each kind, for ``reader inspect``."""
+    return dict(sorted(Counter(b.kind for b in blocks).items()))
+
+
+def endnote_number(block: Block) -> int | None:
+    """The number of an ``endnote`` block (it is in the id, not the text)."""
+    if block.kind != "endnote":
+        return None
+    tail = block.id.rsplit("endnote-", 1)[-1].split("-", 1)[0]
+    return int(tail) if tail.isdigit() else None

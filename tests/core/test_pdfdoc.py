@@ -23,7 +23,7 @@ from reader.core.pdfdoc import (
     render_page,
 )
 from reader.core.pdfinspect import inspect_pdf
-from reader.core.pdfparagraphs import extract_blocks, paragraph_summary
+from reader.core.pdfparagraphs import endnote_number, extract_blocks, paragraph_summary
 from tests import factories as f
 
 DOC = "leadership"
@@ -136,7 +136,7 @@ def test_sections_of_paragraphs_follow_sub_headings(extracted):
     assert {b.section for b in _paragraphs(blocks)} <= heading_sections
 
 
-def test_intro_and_endnotes_are_text_blocks(extracted):
+def test_intro_is_text_and_endnotes_are_numbered_endnote_blocks(extracted):
     spec, blocks = extracted
     assert blocks[1].kind == "pdf-text"
     assert blocks[1].text == spec.intro_text
@@ -144,8 +144,14 @@ def test_intro_and_endnotes_are_text_blocks(extracted):
     notes_at = next(i for i, b in enumerate(blocks) if b.text == "Endnotes")
     tail = blocks[notes_at + 1 :]
     assert len(tail) == spec.endnote_markers
-    assert all(b.kind == "pdf-text" and b.paragraph is None for b in tail)
-    assert tail[0].text.startswith("1 Synthetic endnote 1")
+    assert all(b.kind == "endnote" and b.paragraph is None for b in tail)
+    assert [endnote_number(b) for b in tail] == list(range(1, len(tail) + 1))
+    assert tail[0].id == f"{DOC}.endnote-1"
+    assert tail[0].text.startswith("Synthetic endnote 1 ")
+    # Each marker taken out of a paragraph links to its endnote, at the end of its sentence.
+    linked = [(b, link) for b in _paragraphs(blocks) for link in b.links]
+    assert [link.target for _, link in linked] == [f"endnote:{n + 1}" for n in range(len(tail))]
+    assert all(link.start == link.end == len(b.text) for b, link in linked)
 
 
 def test_block_ids_are_unique_and_stable(extracted):
