@@ -611,3 +611,21 @@ def test_search_module_keeps_qt_out():
         "import sys; import reader.core.search; assert 'PySide6' not in sys.modules, 'Qt imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_terms_for_a_synonym_phrase_leave_out_stop_words(tmp_path, module_pack) -> None:
+    # "raising concerns" matches "raising and acting on concerns" through a synonym: the views
+    # mark every occurrence of each term, so "and" and "on" must not be among them.
+    text = "Raising and acting on concerns about patients and colleagues depends on trust."
+    index = SearchIndex(tmp_path / "index", module_pack.synonyms)
+    index.ensure([doc_block(85, text)])
+    hit = index.search("raising concerns").hits[0]
+    assert {t.lower() for t in hit.terms} >= {"raising", "concerns"}
+    assert not {t.lower() for t in hit.terms} & {"and", "on"}
+
+
+def test_a_quoted_phrase_with_a_stop_word_marks_no_stop_word(tmp_path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.ensure([doc_block(3, "Be open and honest with patients and their families.")])
+    hit = index.search('"open and honest"').hits[0]
+    assert [t.lower() for t in hit.terms] == ["open", "honest"]
