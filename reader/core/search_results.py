@@ -206,3 +206,21 @@ class SearchResult:
             "hint": self.hint,
             "paragraph_ref": self.paragraph_ref,
         }
+
+
+def section_trail(blocks, block_id: str) -> list[str]:
+    """The headings a block sits under, outermost first, read from its document's blocks.
+
+    For the search panel's location line: a PDF paragraph's own section is its sub-heading
+    ("Doctors with extra responsibilities"), and the reader also wants the section above it.
+    """
+    stack: list[tuple[int, str]] = []
+    for block in blocks:
+        if block.kind == "heading":
+            level = block.level or 1
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, block.text.strip().rstrip(":")))
+        if block.id == block_id:
+            return [title for _, title in stack]
+    return []

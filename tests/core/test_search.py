@@ -629,3 +629,26 @@ def test_a_quoted_phrase_with_a_stop_word_marks_no_stop_word(tmp_path) -> None:
     index.ensure([doc_block(3, "Be open and honest with patients and their families.")])
     hit = index.search('"open and honest"').hits[0]
     assert [t.lower() for t in hit.terms] == ["open", "honest"]
+
+
+def test_section_trail_names_the_headings_above_a_pdf_paragraph() -> None:
+    from reader.core.search_results import section_trail
+
+    def heading(slug: str, text: str, level: int) -> Block:
+        return dataclasses.replace(
+            doc_block(0, text), id=f"guidance-pdf.{slug}", kind="heading", level=level
+        )
+
+    blocks = [
+        heading("raising", "Raising and acting on concerns", 1),
+        doc_block(84, "All doctors should act."),
+        heading("extra", "Doctors with extra responsibilities", 2),
+        doc_block(85, "Doctors with extra responsibilities must act."),
+        heading("next", "Next section", 1),
+    ]
+    assert section_trail(blocks, "guidance-pdf.p85") == [
+        "Raising and acting on concerns",
+        "Doctors with extra responsibilities",
+    ]
+    assert section_trail(blocks, "guidance-pdf.p84") == ["Raising and acting on concerns"]
+    assert section_trail(blocks, "missing") == []
