@@ -74,7 +74,9 @@ def make_schema() -> fields.Schema:
         text=fields.TEXT(analyzer=stem, stored=True),
         words=fields.TEXT(analyzer=WordTokenizer("norm"), phrase=False),
         # Only the vocabulary matters for "did you mean": no frequencies, no lengths to keep.
-        spell=fields.FieldType(formats.Existence(), WordTokenizer("folded")),
+        # Scorable only so that Whoosh keeps a (tiny) length column for it: without one it
+        # looks for the column file on disk for every posting it writes, a third of a build.
+        spell=fields.FieldType(formats.Existence(), WordTokenizer("folded"), scorable=True),
         section_id=fields.STORED(),
         fp=fields.STORED(),
     )
