@@ -126,13 +126,16 @@ class SearchPanel(QWidget):
         self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
 
         # The box gets the whole width: queries are read back while typing.
+        # The status has the full width too: beside the filter, a sentence on adding the
+        # guidance PDF wrapped into a tall, narrow column.
         filters = QHBoxLayout()
         filters.addWidget(self.source)
-        filters.addWidget(self.status, 1)
+        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.box)
         layout.addLayout(filters)
+        layout.addWidget(self.status)
         layout.addWidget(self.goto_button)
         layout.addWidget(self.results, 1)
 
