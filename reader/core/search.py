@@ -37,14 +37,13 @@ from pathlib import Path
 
 import filelock
 from whoosh import index as windex
-from whoosh import scoring
 
 from reader.core.atomic import write_text_atomic
 from reader.core.model import PAGE_DOCUMENT, Block
 from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
 from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
 from reader.core.search_results import Hit, Marker, SearchResult
-from reader.core.search_schema import make_schema
+from reader.core.search_schema import CachedBM25F, make_schema
 
 __all__ = [
     "HINT_BAD_SOURCE",
@@ -170,7 +169,7 @@ class SearchIndex:
         self._searcher = None
         self._generation: str | None = None
         self._current_stamp: tuple[int, int] | None = None
-        self._weighting = scoring.BM25F(**WEIGHTING)
+        self._weighting = CachedBM25F(**WEIGHTING)
         self.last_status: str | None = None
 
     # -- lifecycle --

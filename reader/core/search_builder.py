@@ -83,10 +83,12 @@ class _QueryBuilder:
 
     def __init__(self, reader) -> None:
         self.reader = reader
+        self.narrowed = False  # other words must match too (see _UnionOr)
 
     def build(self, parsed: ParsedQuery, ref: str | None) -> wq.Query | None:
         query: wq.Query | None = None
         if parsed.must:
+            self.narrowed = len(parsed.must) > 1
             query = wq.And([self.node(n) for n in parsed.must])
             if parsed.must_not:
                 query = wq.AndNot(query, wq.Or([_negative_query(n) for n in parsed.must_not]))
@@ -113,13 +115,14 @@ class _QueryBuilder:
         ]
         if _NUMBER_RE.match(forms.folded):
             clauses.append(wq.Term("paragraph", forms.folded, boost=PARAGRAPH_BOOST))
-        exact = wq.Or(clauses)
+        exact = _UnionOr(clauses)
         if not (word.prefix and len(forms.folded) >= MIN_PREFIX_CHARS):
             return exact
         words = self.completions(forms.folded)
         if not words:
             return exact
-        completions = wq.Or([wq.Term("words", w, boost=PREFIX_BOOST) for w in words])
+        completion_terms = [wq.Term("words", w, boost=PREFIX_BOOST) for w in words]
+        completions = wq.Or(completion_terms)
         # The better of the two, not their sum: a block holding the typed word itself should
         # not also collect the completion score and overtake one that uses it more.
         return wq.DisjunctionMax([exact, completions])
@@ -150,6 +153,17 @@ class _QueryBuilder:
                 wq.Term("paragraph", b.decode("utf-8"), boost=REF_BOOST / 3) for b in parts
             )
         return wq.Or(clauses)
+
+
+class _UnionOr(wq.Or):
+    """An OR that walks its terms' postings side by side instead of reading them all first.
+
+    Whoosh's default for a small index reads and scores every posting of every term up front.
+    For one word's few fields, or for completions that another word of the query narrows down,
+    walking them lets the AND skip what cannot match: the same scores, less work.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 def _phrase_query(words: tuple[str, ...], fieldnames=("text", "section")) -> wq.Query:

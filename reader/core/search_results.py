@@ -10,7 +10,15 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from reader.core.search_query import MIN_PREFIX_CHARS, AnyOf, Node, ParsedQuery, Phrase, Word
+from reader.core.search_query import (
+    MIN_PREFIX_CHARS,
+    STOP_WORDS,
+    AnyOf,
+    Node,
+    ParsedQuery,
+    Phrase,
+    Word,
+)
 from reader.core.search_words import iter_tokens, prefix_variants, word_forms
 
 SNIPPET_CHARS = 220
@@ -65,7 +73,10 @@ class Marker:
 
     def snippet(self, text: str) -> tuple[Segments, tuple[str, ...]]:
         spans = self.spans(text)
-        terms = tuple({text[s:e].lower(): text[s:e] for s, e in reversed(spans)}.values())[::-1]
+        # The views mark every occurrence of a term in the block, so "and" or "on" matched
+        # inside the phrase "raising and acting on concerns" would light up the whole block.
+        written = {text[s:e].lower(): text[s:e] for s, e in reversed(spans)}
+        terms = tuple(w for w in written.values() if word_forms(w).folded not in STOP_WORDS)[::-1]
         start, end = _window(text, spans)
         segments: list[tuple[str, bool]] = []
         pos = start
@@ -195,3 +206,21 @@ class SearchResult:
             "hint": self.hint,
             "paragraph_ref": self.paragraph_ref,
         }
+
+
+def section_trail(blocks, block_id: str) -> list[str]:
+    """The headings a block sits under, outermost first, read from its document's blocks.
+
+    For the search panel's location line: a PDF paragraph's own section is its sub-heading
+    ("Doctors with extra responsibilities"), and the reader also wants the section above it.
+    """
+    stack: list[tuple[int, str]] = []
+    for block in blocks:
+        if block.kind == "heading":
+            level = block.level or 1
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, block.text.strip().rstrip(":")))
+        if block.id == block_id:
+            return [title for _, title in stack]
+    return []

@@ -229,10 +229,22 @@ def word_forms(raw: str) -> WordForms:
 
 def iter_tokens(text: str):
     """Yield ``(start, end, WordForms)`` for every word of ``text``."""
+    return iter(tokens(text))
+
+
+@lru_cache(maxsize=256)
+def tokens(text: str) -> tuple[tuple[int, int, WordForms], ...]:
+    """The words of ``text`` with their places, remembered for the last few hundred texts.
+
+    Indexing reads each block's text three times (stems, completions, vocabulary) and search
+    as you type marks the same top hits at every keystroke: each is tokenised once.
+    """
+    found = []
     for match in _TOKEN_RE.finditer(text):
         forms = word_forms(match.group(0))
         if forms.folded:
-            yield match.start(), match.end(), forms
+            found.append((match.start(), match.end(), forms))
+    return tuple(found)
 
 
 def stems(text: str) -> tuple[str, ...]:

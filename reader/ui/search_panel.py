@@ -30,6 +30,11 @@ HIT_ROLE = Qt.ItemDataRole.UserRole
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 TYPING_PAUSE_MS = 60  # coalesce fast keystrokes; one query costs a few milliseconds
 
+NO_GUIDANCE_PDF = (
+    "The guidance PDF is not installed yet, so its text is not searched: add it with "
+    "File ▸ Add document… or drop the file on the window."
+)
+
 SOURCES = [("Everything", None), ("Guidance page", "tabs"), ("Documents", "documents")]
 
 
@@ -45,8 +50,12 @@ class _HtmlDelegate(QStyledItemDelegate):
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         text = option.palette.color(role)
         muted = text if selected else option.palette.color(QPalette.ColorRole.PlaceholderText)
+        # The location line is one point below the body at most: Qt's "small" came out at
+        # about 7 pt, too small to read on a hospital monitor.
+        body_pt = option.font.pointSizeF()
+        where_pt = f"font-size: {max(body_pt - 1, body_pt * 0.9):.1f}pt; " if body_pt > 0 else ""
         doc.setDefaultStyleSheet(
-            f"body {{ color: {text.name()}; }} .where {{ color: {muted.name()}; }}"
+            f"body {{ color: {text.name()}; }} .where {{ {where_pt}color: {muted.name()}; }}"
         )
         doc.setHtml(index.data(HTML_ROLE) or "")
         doc.setTextWidth(max(120, option.rect.width() - 12))
@@ -78,6 +87,9 @@ class SearchPanel(QWidget):
     resultActivated = Signal(object)  # a reader.core.search.Hit
     paragraphRequested = Signal(str)  # "85" or "85(b)"
     dismissed = Signal()  # Esc in the search box: back to reading
+    # A new search began or Esc was pressed: the views should drop the old search's marks
+    # (call their highlight method with no terms).
+    highlightsCleared = Signal()
 
     def __init__(self, search: Callable[..., object] | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -85,6 +97,8 @@ class SearchPanel(QWidget):
         self._search = search
         self._paragraph: str | None = None
         self._hits: list = []
+        self._guidance_installed = True
+        self._section_trail: Callable[[object], list[str]] | None = None
 
         self.box = QLineEdit()
         self.box.setObjectName("search-box")
@@ -112,13 +126,16 @@ class SearchPanel(QWidget):
         self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
 
         # The box gets the whole width: queries are read back while typing.
+        # The status has the full width too: beside the filter, a sentence on adding the
+        # guidance PDF wrapped into a tall, narrow column.
         filters = QHBoxLayout()
         filters.addWidget(self.source)
-        filters.addWidget(self.status, 1)
+        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.box)
         layout.addLayout(filters)
+        layout.addWidget(self.status)
         layout.addWidget(self.goto_button)
         layout.addWidget(self.results, 1)
 
@@ -143,6 +160,18 @@ class SearchPanel(QWidget):
         if search is not None and self.box.text().strip():
             self._on_run()
 
+    def set_guidance_installed(self, installed: bool) -> None:
+        """Tell the panel whether the guidance PDF slot is filled, for the no-results message."""
+        self._guidance_installed = installed
+
+    def set_section_trail(self, trail: Callable[[object], list[str]] | None) -> None:
+        """Give the panel a way to name a hit's enclosing headings, outermost first.
+
+        ``trail(hit)`` returns e.g. ``["Raising and acting on concerns", "Doctors with extra
+        responsibilities"]``; without it a hit shows its own section only.
+        """
+        self._section_trail = trail
+
     def hit_of(self, item: QListWidgetItem):
         """The search hit a result row shows."""
         return self._hits[item.data(HIT_ROLE)]
@@ -160,6 +189,7 @@ class SearchPanel(QWidget):
         # Down/Up from the box move through the results without leaving the box.
         is_key = isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress
         if watched is self.box and is_key and event.key() == Qt.Key.Key_Escape:
+            self.highlightsCleared.emit()
             self.dismissed.emit()
             return True
         arrows = (Qt.Key.Key_Down, Qt.Key.Key_Up)
@@ -173,6 +203,7 @@ class SearchPanel(QWidget):
     # -- slots ---------------------------------------------------------------------------------
     @Slot(str)
     def _on_text_changed(self, _text: str) -> None:
+        self.highlightsCleared.emit()
         self._timer.start()
 
     @Slot()
@@ -192,8 +223,9 @@ class SearchPanel(QWidget):
         for row, hit in enumerate(self._hits):
             item = QListWidgetItem()
             item.setData(HIT_ROLE, row)
-            item.setData(HTML_ROLE, _hit_html(hit))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, _hit_text(hit))
+            where = self._where(hit)
+            item.setData(HTML_ROLE, _hit_html(hit, where))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{where}: {hit.snippet_text}")
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
@@ -202,6 +234,8 @@ class SearchPanel(QWidget):
             parts.append(html.escape(result.hint))
         count = len(result.hits)
         parts.append("No results." if not count else f"{count} result{'s' * (count != 1)}")
+        if not count and not self._guidance_installed:
+            parts.append(html.escape(NO_GUIDANCE_PDF))
         if result.suggestion:
             parts.append(
                 f'Did you mean <a href="{html.escape(result.suggestion)}">'
@@ -238,23 +272,31 @@ class SearchPanel(QWidget):
         if self._paragraph:
             self.paragraphRequested.emit(self._paragraph)
 
+    def _where(self, hit) -> str:
+        trail: list[str] = []
+        if self._section_trail is not None:
+            trail = [t for t in self._section_trail(hit) if t]
+        return where_line(hit, trail)
 
-def _where(hit) -> str:
-    parts = (hit.title, hit.section.rstrip(":"))
-    where = " › ".join(dict.fromkeys(p for p in parts if p))
+
+def where_line(hit, trail: list[str] | None = None) -> str:
+    """ "Raising and acting on concerns › Doctors with extra responsibilities · para 85".
+
+    A PDF hit is named by its headings (``trail``, outermost first, when known) rather than by
+    the document's title; a hit on the guidance page by its tab and section.
+    """
+    section = hit.section.rstrip(":")
+    if hit.source == "documents" and (trail or section):
+        parts = [*(trail or []), section]
+    else:
+        parts = [hit.title, section]
+    where = " › ".join(dict.fromkeys(p.rstrip(":") for p in parts if p))
     if hit.paragraph:
-        where += f" · ¶ {hit.paragraph}"
-    if hit.page is not None and hit.source == "documents":
+        where += f" · para {hit.paragraph}"
+    elif hit.page is not None and hit.source == "documents":
         where += f" · page {hit.page + 1}"
     return where
 
 
-def _hit_html(hit) -> str:
-    return (
-        f'<div class="where" style="font-size:small">{html.escape(_where(hit))}</div>'
-        f"<div>{hit.snippet_html}</div>"
-    )
-
-
-def _hit_text(hit) -> str:
-    return f"{_where(hit)}: {hit.snippet_text}"
+def _hit_html(hit, where: str) -> str:
+    return f'<div class="where">{html.escape(where)}</div><div>{hit.snippet_html}</div>'

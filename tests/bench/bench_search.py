@@ -3,8 +3,11 @@
 Run ``python tests/bench/bench_search.py``. Three libraries: (1) the bundled pack; (2) the pack
 plus the blocks the app extracts from a generated 44-page guidance-like PDF with 90 numbered
 paragraphs (synthetic filler about leadership topics, not GMC text); (3) library 2 replicated
-20 times with varied ids and words. Queries are
-typed as a user types them: every prefix of each query is searched, snippets included.
+20 times with varied ids and words; (20) twenty guidance-sized documents, 2,391 blocks: the pack
+plus 20 varied copies of 116 blocks of the PDF (issue #12's "20 documents, 2,400 blocks").
+Queries are typed as a user types them: every prefix of each query is searched, snippets
+included. Each row also gives the first query after the index is opened afresh, and a full
+rebuild of the same blocks; SQLite FTS5 runs the same in the same process as the yardstick.
 
 This is a script, not a timed test: timings depend on the machine.
 """
@@ -12,6 +15,7 @@ This is a script, not a timed test: timings depend on the machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import re
 import sqlite3
@@ -62,8 +66,9 @@ QUERIES = [
     "leadreship",
 ]
 
-GOALS = {"2": 16.0, "3": 50.0}  # p95 milliseconds
-BUILD_GOAL_S = 1.0  # first build of library 2
+GOALS = {"2": 16.0, "3": 50.0, "20": 16.0}  # p95 milliseconds
+BUILD_GOAL_S = 1.0  # first build of library 2, rebuild of library 20
+FIRST_GOAL_MS = 30.0  # first query after opening, library 20
 
 # Filler vocabulary on leadership topics, assembled at random: readable enough to rank, and
 # none of it is the guidance's own prose.
@@ -153,7 +158,19 @@ def libraries() -> dict[str, list[Block]]:
             )
             for b in second
         ]
-    return {"1": first, "2": second, "3": third}
+    twenty = list(first)
+    pdf = second[len(first) :][:116]
+    for copy in range(20):
+        twenty += [
+            dataclasses.replace(
+                b,
+                id=f"doc{copy}.{b.id}",
+                document=f"{b.document}-{copy}",
+                text=b.text if copy == 0 else vary(b.text, rng),
+            )
+            for b in pdf
+        ]
+    return {"1": first, "2": second, "3": third, "20": twenty}
 
 
 def typed_queries() -> list[str]:
@@ -172,7 +189,14 @@ def bench_whoosh(blocks: list[Block], folder: Path, titles: dict[str, str], syno
     start = time.perf_counter()
     index.ensure(blocks, titles)
     build = time.perf_counter() - start
-    index.search("warm up")
+    index.close()
+    # The first search after opening: the app opens the index (ensure) on a worker thread,
+    # then the first query runs on the GUI thread with a searcher not yet opened.
+    index = SearchIndex(folder, synonyms)
+    index.ensure(blocks, titles)
+    start = time.perf_counter()
+    index.search("raising concerns")
+    first = (time.perf_counter() - start) * 1000
     times = []
     for query in typed_queries():
         start = time.perf_counter()
@@ -180,8 +204,11 @@ def bench_whoosh(blocks: list[Block], folder: Path, titles: dict[str, str], syno
         for hit in result.hits:
             hit.snippet_html  # noqa: B018 - the UI renders every snippet it gets
         times.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    index.rebuild(blocks, titles)
+    rebuild = time.perf_counter() - start
     index.close()
-    return build, times
+    return build, times, first, rebuild
 
 
 _FTS_WORD = re.compile(r"\w+")
@@ -199,21 +226,31 @@ def fts_query(text: str) -> str | None:
 
 def bench_fts(blocks: list[Block], folder: Path):
     db = sqlite3.connect(folder / "fts.sqlite3")
-    start = time.perf_counter()
-    db.execute(
-        "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, section, text, "
-        "tokenize='porter unicode61 remove_diacritics 2')"
-    )
-    db.executemany(
-        "INSERT INTO fts(id, section, text) VALUES (?, ?, ?)",
-        [(b.id, b.section_title, b.text) for b in blocks],
-    )
-    db.commit()
-    build = time.perf_counter() - start
+
+    def fill() -> float:
+        start = time.perf_counter()
+        db.execute("DROP TABLE IF EXISTS fts")
+        db.execute(
+            "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, section, text, "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        db.executemany(
+            "INSERT INTO fts(id, section, text) VALUES (?, ?, ?)",
+            [(b.id, b.section_title, b.text) for b in blocks],
+        )
+        db.commit()
+        return time.perf_counter() - start
+
+    build = fill()
     sql = (
         "SELECT id, snippet(fts, 2, '<b>', '</b>', '…', 24) FROM fts WHERE fts MATCH ? "
         "ORDER BY bm25(fts, 0.0, 1.6, 1.0) LIMIT 20"
     )
+    db.close()
+    start = time.perf_counter()
+    db = sqlite3.connect(folder / "fts.sqlite3")
+    db.execute(sql, (fts_query("raising concerns"),)).fetchall()
+    first = (time.perf_counter() - start) * 1000
     times = []
     for query in typed_queries():
         match = fts_query(query)
@@ -221,13 +258,14 @@ def bench_fts(blocks: list[Block], folder: Path):
         if match:
             db.execute(sql, (match,)).fetchall()
         times.append((time.perf_counter() - start) * 1000)
+    rebuild = fill()
     db.close()
-    return build, times
+    return build, times, first, rebuild
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--libraries", default="123", help="which libraries to run, e.g. 12")
+    parser.add_argument("--libraries", default="1,2,3,20", help="which libraries to run, e.g. 2,20")
     args = parser.parse_args()
     pack = load_pack(ROOT / "content")
     titles = {tab.id: tab.title for tab in pack.tabs} | {"guidance-pdf": "Guidance PDF"}
@@ -235,18 +273,22 @@ def main() -> int:
     n_queries = len(typed_queries())
     print(f"{n_queries} as-you-type searches per library (every prefix of {len(QUERIES)} queries)")
     header = (
-        f"{'lib':>3} {'blocks':>6} | {'whoosh build':>12} {'p50':>6} {'p95':>6} {'max':>6} | "
-        f"{'fts5 build':>10} {'p50':>6} {'p95':>6} {'max':>6} | goal"
+        f"{'lib':>3} {'blocks':>6} | {'whoosh build':>12} {'p50':>6} {'p95':>6} {'max':>6} "
+        f"{'first':>6} {'rebuild':>7} | {'fts5 build':>10} {'p50':>6} {'p95':>6} {'max':>6} "
+        f"{'first':>6} {'rebuild':>7} | goal"
     )
     print(header)
     print("-" * len(header))
     failed = False
     for name, blocks in libs.items():
-        if name not in args.libraries:
+        if name not in args.libraries.split(","):
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            w_build, w_times = bench_whoosh(blocks, Path(tmp) / "index", titles, pack.synonyms)
-            f_build, f_times = bench_fts(blocks, Path(tmp))
+            folder = Path(tmp) / "index"
+            w_build, w_times, w_first, w_rebuild = bench_whoosh(
+                blocks, folder, titles, pack.synonyms
+            )
+            f_build, f_times, f_first, f_rebuild = bench_fts(blocks, Path(tmp))
         w50, w95, wmax = percentiles(w_times)
         f50, f95, fmax = percentiles(f_times)
         goals = []
@@ -258,8 +300,20 @@ def main() -> int:
             ok = w_build < BUILD_GOAL_S
             goals.append(f"build<{BUILD_GOAL_S:.0f}s {'ok' if ok else 'MISSED'}")
             failed |= not ok
-        whoosh = f"{w_build:>11.2f}s {w50:>6.1f} {w95:>6.1f} {wmax:>6.1f}"
-        fts = f"{f_build:>9.3f}s {f50:>6.2f} {f95:>6.2f} {fmax:>6.2f}"
+        if name == "20":
+            ok = w_first <= FIRST_GOAL_MS
+            goals.append(f"first≤{FIRST_GOAL_MS:.0f}ms {'ok' if ok else 'MISSED'}")
+            ok = w_rebuild <= BUILD_GOAL_S
+            goals.append(f"rebuild≤{BUILD_GOAL_S:.0f}s {'ok' if ok else 'MISSED'}")
+            failed |= not ok
+        whoosh = (
+            f"{w_build:>11.2f}s {w50:>6.1f} {w95:>6.1f} {wmax:>6.1f} {w_first:>6.1f} "
+            f"{w_rebuild:>6.2f}s"
+        )
+        fts = (
+            f"{f_build:>9.3f}s {f50:>6.2f} {f95:>6.2f} {fmax:>6.2f} {f_first:>6.2f} "
+            f"{f_rebuild:>6.3f}s"
+        )
         print(f"{name:>3} {len(blocks):>6} | {whoosh} | {fts} | {', '.join(goals)}")
     print("times in ms unless marked s; Whoosh searches include snippets and suggestions")
     return 1 if failed else 0

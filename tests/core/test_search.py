@@ -612,3 +612,44 @@ def test_search_module_keeps_qt_out():
         "import sys; import reader.core.search; assert 'PySide6' not in sys.modules, 'Qt imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_terms_for_a_synonym_phrase_leave_out_stop_words(tmp_path, module_pack) -> None:
+    # "raising concerns" matches "raising and acting on concerns" through a synonym: the views
+    # mark every occurrence of each term, so "and" and "on" must not be among them.
+    text = "Raising and acting on concerns about patients and colleagues depends on trust."
+    index = SearchIndex(tmp_path / "index", module_pack.synonyms)
+    index.ensure([doc_block(85, text)])
+    hit = index.search("raising concerns").hits[0]
+    assert {t.lower() for t in hit.terms} >= {"raising", "concerns"}
+    assert not {t.lower() for t in hit.terms} & {"and", "on"}
+
+
+def test_a_quoted_phrase_with_a_stop_word_marks_no_stop_word(tmp_path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.ensure([doc_block(3, "Be open and honest with patients and their families.")])
+    hit = index.search('"open and honest"').hits[0]
+    assert [t.lower() for t in hit.terms] == ["open", "honest"]
+
+
+def test_section_trail_names_the_headings_above_a_pdf_paragraph() -> None:
+    from reader.core.search_results import section_trail
+
+    def heading(slug: str, text: str, level: int) -> Block:
+        return dataclasses.replace(
+            doc_block(0, text), id=f"guidance-pdf.{slug}", kind="heading", level=level
+        )
+
+    blocks = [
+        heading("raising", "Raising and acting on concerns", 1),
+        doc_block(84, "All doctors should act."),
+        heading("extra", "Doctors with extra responsibilities", 2),
+        doc_block(85, "Doctors with extra responsibilities must act."),
+        heading("next", "Next section", 1),
+    ]
+    assert section_trail(blocks, "guidance-pdf.p85") == [
+        "Raising and acting on concerns",
+        "Doctors with extra responsibilities",
+    ]
+    assert section_trail(blocks, "guidance-pdf.p84") == ["Raising and acting on concerns"]
+    assert section_trail(blocks, "missing") == []

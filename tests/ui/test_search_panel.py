@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from reader.core.content import Block
 from reader.core.render import anchor_for
 
 
@@ -66,3 +67,85 @@ def test_hostile_input_gives_results_or_a_hint(window, qtbot) -> None:
         panel.box.setText(text)
         panel.run_now()
         assert panel.status.text()
+
+
+# --- the panel alone, with a real index ------------------------------------------------------
+
+
+def _panel(qtbot, tmp_path, blocks):
+    from reader.core.search import SearchIndex
+    from reader.ui.search_panel import SearchPanel
+
+    index = SearchIndex(tmp_path / "index")
+    index.ensure(blocks)
+    panel = SearchPanel(index.search)
+    qtbot.addWidget(panel)
+    panel.resize(360, 600)
+    panel.show()
+    return panel
+
+
+def _pdf_block(number: int, text: str, section: str) -> Block:
+    return Block(
+        id=f"guidance-pdf.para-{number}",
+        document="guidance-pdf",
+        tab="guidance",
+        section="s",
+        section_title=section,
+        kind="pdf-paragraph",
+        text=text,
+        paragraph=str(number),
+        page=30,
+    )
+
+
+def test_a_new_search_and_esc_clear_the_old_highlights(qtbot, tmp_path) -> None:
+    panel = _panel(qtbot, tmp_path, [_pdf_block(85, "Raise concerns early.", "Concerns")])
+    panel.box.setText("concerns")
+    panel.run_now()
+    with qtbot.waitSignal(panel.highlightsCleared, timeout=1000):
+        qtbot.keyClicks(panel.box, "x")
+    with qtbot.waitSignal(panel.highlightsCleared, timeout=1000):
+        qtbot.keyClick(panel.box, Qt.Key.Key_Escape)
+
+
+def test_pdf_hits_name_section_sub_heading_and_paragraph(qtbot, tmp_path) -> None:
+    block = _pdf_block(85, "Act on concerns promptly.", "Doctors with extra responsibilities")
+    panel = _panel(qtbot, tmp_path, [block])
+    panel.set_section_trail(lambda hit: ["Raising and acting on concerns", hit.section])
+    panel.box.setText("promptly")
+    panel.run_now()
+    text = panel.results.item(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert text.startswith(
+        "Raising and acting on concerns › Doctors with extra responsibilities · para 85:"
+    )
+
+
+def test_the_location_line_is_at_most_one_point_below_the_body(qtbot, tmp_path) -> None:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    panel = _panel(qtbot, tmp_path, [_pdf_block(85, "Act on concerns promptly.", "Concerns")])
+    panel.box.setText("promptly")
+    panel.run_now()
+    delegate = panel.results.itemDelegate()
+    option = QStyleOptionViewItem()
+    option.initFrom(panel.results)
+    option.rect = panel.results.visualItemRect(panel.results.item(0))
+    body = option.font.pointSizeF()
+    doc = delegate._document(option, panel.results.model().index(0, 0))
+    where_format = doc.begin().begin().fragment().charFormat()
+    assert where_format.font().pointSizeF() >= body - 1
+
+
+def test_no_results_without_the_guidance_pdf_says_how_to_add_it(qtbot, tmp_path) -> None:
+    panel = _panel(qtbot, tmp_path, [_pdf_block(1, "Leadership for all doctors.", "Intro")])
+    panel.set_guidance_installed(False)
+    panel.box.setText("revalidation ")
+    panel.run_now()
+    status = panel.status.text()
+    assert "No results." in status
+    assert "guidance PDF is not installed" in status
+    assert "Add document" in status
+    panel.set_guidance_installed(True)
+    panel.run_now()
+    assert "not installed" not in panel.status.text()
