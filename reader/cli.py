@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from reader import APP_NAME, __version__
+from reader.commands import documents as documents_command
 from reader.core.content import ContentError, ContentPack, load_pack
 from reader.paths import UserDirs, bundled_content
 
@@ -69,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print JSON")
 
     search = commands.add_parser("search", parents=[common], help="search everything offline")
-    search.add_argument("query")
+    search.add_argument(
+        "query", help="what to find; if it starts with '-', put -- before it: search -- -word"
+    )
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument("--limit", type=int, default=10, metavar="N")
     search.add_argument("--source", choices=("tabs", "documents", "notes"))
@@ -80,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", parents=[common], help="add a document to your library")
     add.add_argument("file", type=Path)
     add.add_argument("--slot", metavar="ID", help="the document slot it fills")
+    documents_command.add_parser(commands, common)
     return parser
 
 
@@ -122,7 +126,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     pack = load_content(args)
     known = [t.id for t in pack.tabs] + [s.id for s in pack.slots]
     if args.tab and args.tab not in known:
-        raise UsageError(f"there is no tab '{args.tab}'; the tabs are {', '.join(known)}.")
+        raise UsageError(f"There is no tab '{args.tab}'; the tabs are {', '.join(known)}.")
     from reader.ui.app import take_screenshot
 
     take_screenshot(pack, user_dirs(args), args.out, tab=args.tab, size=size)
@@ -130,17 +134,11 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    try:
-        pack = load_content(args)
-    except ContentError as exc:
-        # Started from a shortcut, nobody sees stderr: say it in a window too.
-        from reader.ui.app import show_startup_error
+    # Started from a shortcut, nobody sees stderr: whatever goes wrong opens a window saying it.
+    from reader.ui.app import run_gui_from
 
-        show_startup_error(str(exc))
-        raise
-    from reader.ui.app import run_gui
-
-    return run_gui(pack, user_dirs(args), open_file=getattr(args, "open_file", None))
+    root = Path(args.content) if getattr(args, "content", None) else bundled_content()
+    return run_gui_from(root, user_dirs(args), open_file=getattr(args, "open_file", None))
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
@@ -196,8 +194,16 @@ def cmd_add(args: argparse.Namespace) -> int:
         result = services.library.add(args.file, slot_id=args.slot)
     except (LibraryError, DocumentError) as exc:
         raise UsageError(str(exc)) from None
+    try:
+        services.ensure_index()
+    except Exception as exc:  # the document is in; the index catches up at the next start
+        reason = getattr(exc, "strerror", None) or str(exc)
+        print(
+            f"{result.message[:-1]}, but it could not be made searchable yet ({reason}); "
+            "that happens at the next start."
+        )
+        return 0
     print(result.message)
-    services.ensure_index()
     return 0
 
 
@@ -246,6 +252,7 @@ COMMANDS = {
     "add": cmd_add,
     "search": cmd_search,
     "index": cmd_index,
+    "documents": documents_command.run,
 }
 
 
@@ -267,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         args.open_file = Path(open_file) if open_file else None
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())
-    handler = COMMANDS.get(args.command or "", cmd_gui)
+    handler = getattr(args, "handler", None) or COMMANDS.get(args.command or "", cmd_gui)
     try:
         return handler(args)
     except (ContentError, UsageError) as exc:
@@ -282,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last guard: one sentence for the user, details in the log
         log = _log_traceback()
-        return _fail(f"an unexpected error stopped the command ({exc}); details are in {log}.")
+        return _fail(f"An unexpected error stopped the command ({exc}); details are in {log}.")
 
 
 def _file_argument(argv: list[str]) -> str | None:
@@ -310,8 +317,7 @@ def _log_traceback() -> Path:
 
 
 def _fail(message: str) -> int:
+    # Never re-case the message: it often starts with a file name ("encrypted.pdf is ...").
     message = message.strip()
-    if message and message[0].islower():
-        message = message[0].upper() + message[1:]
     print(f"reader: {message}", file=sys.stderr)
     return 2
