@@ -387,7 +387,7 @@ def parse_pack(root: Path) -> ContentPack:
     try:
         manifest = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise ContentError(_toml_message(manifest_path, exc)) from None
+        raise ContentError(_toml_message(manifest_path, exc, raw)) from None
     except RecursionError:
         line = next((n for n, text in enumerate(raw.splitlines(), 1) if text.count("[") > 30), 1)
         raise ContentError(
@@ -521,11 +521,12 @@ def parse_pack(root: Path) -> ContentPack:
     )
 
 
-def _toml_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+def _toml_message(path: Path, exc: tomllib.TOMLDecodeError, raw: str = "") -> str:
     # tomllib says e.g. "Expected '=' after a key in a key/value pair (at line 3, column 5)";
     # put the line first, as the rest of the app's messages do.
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
     reason = re.sub(r"\s*\(at line.*\)$", "", str(exc)).rstrip(".")
     if match:
         return f"{path}, line {match.group(1)}: the TOML is malformed ({reason})."
-    return f"{path}: the TOML is malformed ({reason})."
+    last = max(1, len(raw.splitlines()))  # "at end of document"
+    return f"{path}, line {last}: the TOML is malformed ({reason})."
