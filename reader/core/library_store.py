@@ -20,6 +20,7 @@ from pathlib import Path
 
 SIDECAR_SUFFIX = ".meta.json"
 COPY_SUFFIXES = (".pdf", ".pptx")
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,13 @@ class RecordRead:
 
 def read_record(path: Path) -> RecordRead | None:
     """The record's entries, or None when there is no record. Never raises."""
+    import stat
+
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RECORD_BYTES:
+            # A folder, a FIFO or a device in its place: reading it could block for ever.
+            return RecordRead([], [], unreadable="not a regular file")
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
