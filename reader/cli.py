@@ -154,7 +154,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     report = {
         key: info.get(key)
-        for key in ("kind", "pages", "slides", "title", "outline", "paragraphs")
+        for key in ("kind", "pages", "slides", "title", "outline", "paragraphs", "complete")
         if key in info
     }
     if args.json:
@@ -176,6 +176,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             print("numbered paragraphs: none found (text is read page by page)")
     else:
         print(f"slides: {report.get('slides')}")
+    if report.get("complete") is False:
+        print("partial: reading the text stopped at the time limit; the counts cover what was read")
     return 0
 
 
