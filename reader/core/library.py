@@ -133,6 +133,7 @@ class Library:
         self.problem: str | None = None
         self._extra: dict = {}  # unknown top-level keys of the record, kept when saving
         self._dirty = False
+        self._not_documents: set[tuple[str, int]] = set()  # copies that failed their re-check
         self.documents: list[Document] = []
         if self.folder.is_dir():
             try:  # under the lock, so a repaired list is saved without racing another copy
@@ -213,7 +214,8 @@ class Library:
         source = Path(source)
         staged = self._stage(source)
         try:
-            for doc in self._load():
+            # A quick answer for a file already added (checked again under the lock).
+            for doc in self.documents:
                 if doc.sha256 == staged.sha256:
                     where = self._slot_title(doc.slot)
                     return AddResult(
@@ -536,6 +538,9 @@ class Library:
         for copy in copies_in(self.folder):
             if copy.name in names:
                 continue
+            with contextlib.suppress(OSError):
+                if (copy.name, copy.stat().st_mtime_ns) in self._not_documents:
+                    continue  # checked already in this session: not a document
             kind = sniff_kind(copy)
             if kind is None:
                 continue
@@ -554,6 +559,8 @@ class Library:
             except PasswordRequired:
                 protected = True
             except (DocumentError, OSError):
+                with contextlib.suppress(OSError):
+                    self._not_documents.add((copy.name, copy.stat().st_mtime_ns))
                 continue  # not a document after all: leave it where it is
             slot = side.get("slot") if isinstance(side.get("slot"), str) else None
             if slot is None:

@@ -227,6 +227,11 @@ def stage_copy(source: Path, folder: Path, limit: int, mode: int) -> Staged:
         raise StageError(f"{str(exc).rstrip('.')}, so it was not added.") from None
     kind = sniff_kind(resolved)  # by content: the name may say anything
     if kind is None:
+        # Its name says what it claims to be; its content decides (a renamed file is not it).
+        claimed = {".pdf": "a PDF file", ".pptx": "a PowerPoint (.pptx) file"}
+        what = claimed.get(Path(source).suffix.lower())
+        if what:
+            raise StageError(f"{name} is not {what}.")
         raise StageError(
             f"{name} is not a PDF or a PowerPoint (.pptx) file, so it cannot be added."
         )
