@@ -121,9 +121,16 @@ def run_gui_from(content_root: Path, dirs: UserDirs, open_file: Path | None = No
         return run_gui(load_pack(content_root, cache_dir=dirs.cache), dirs, open_file)
     app = application()
     window = start_window(content_root, dirs, open_file)
+    if not isinstance(window, MainWindow):
+        # A modal box the user dismisses, then the app ends; stderr has the sentence too.
+        message = window.text()
+        window.close()
+        print(f"reader: {message}", file=sys.stderr)
+        QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
+        return 2
     status = app.exec()
     wait_for_jobs()
-    return status if isinstance(window, MainWindow) else 2
+    return status
 
 
 def run_gui(pack: ContentPack, dirs: UserDirs, open_file: Path | None = None) -> int:
