@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         from reader.core.errorlog import log_exception
 
         log = log_exception(exc, "command failed")
-        return _fail(f"an unexpected error stopped the command ({exc}); details are in {log}.")
+        return _fail(f"An unexpected error stopped the command ({exc}); details are in {log}.")
 
 
 def _file_argument(argv: list[str]) -> str | None:
@@ -109,8 +109,7 @@ def _file_argument(argv: list[str]) -> str | None:
 
 
 def _fail(message: str) -> int:
+    # Never re-case the message: it often starts with a file name ("encrypted.pdf is ...").
     message = message.strip()
-    if message and message[0].islower():
-        message = message[0].upper() + message[1:]
     print(f"reader: {message}", file=sys.stderr)
     return 2

@@ -24,6 +24,20 @@ def run(args: argparse.Namespace) -> int:
         result = services.library.add(args.file, slot_id=args.slot)
     except (LibraryError, DocumentError) as exc:
         raise UsageError(str(exc)) from None
+    from reader.core.search import MSG_READ_ONLY_NONE, MSG_READ_ONLY_STALE
+
+    try:
+        status = services.ensure_index()
+        reason = None
+        if status in (MSG_READ_ONLY_NONE, MSG_READ_ONLY_STALE):
+            reason = "the search index folder cannot be written"
+    except Exception as exc:  # the document is in; the index catches up at the next start
+        reason = getattr(exc, "strerror", None) or str(exc)
+    if reason:
+        print(
+            f"{result.message[:-1]}, but it could not be made searchable yet ({reason}); "
+            "that happens at the next start."
+        )
+        return 0
     print(result.message)
-    services.ensure_index()
     return 0

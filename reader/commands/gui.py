@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from reader.commands.common import load_content, user_dirs
-from reader.core.errors import ContentError
+from reader.commands.common import user_dirs
+from reader.paths import bundled_content
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        pack = load_content(args)
-    except ContentError as exc:
-        # Started from a shortcut, nobody sees stderr: say it in a window too.
-        from reader.ui.app import show_startup_error
+    # Started from a shortcut, nobody sees stderr: whatever goes wrong opens a window saying it.
+    from reader.ui.app import run_gui_from
 
-        show_startup_error(str(exc))
-        raise
-    from reader.ui.app import run_gui
-
-    return run_gui(pack, user_dirs(args), open_file=getattr(args, "open_file", None))
+    root = Path(args.content) if getattr(args, "content", None) else bundled_content()
+    return run_gui_from(root, user_dirs(args), open_file=getattr(args, "open_file", None))

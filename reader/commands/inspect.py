@@ -31,7 +31,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     report = {
         key: info.get(key)
-        for key in ("kind", "pages", "slides", "title", "outline", "paragraphs")
+        for key in (
+            "kind",
+            "pages",
+            "slides",
+            "title",
+            "outline",
+            "paragraphs",
+            "kinds",
+            "complete",
+        )
         if key in info
     }
     if args.json:
@@ -53,4 +62,6 @@ def run(args: argparse.Namespace) -> int:
             print("numbered paragraphs: none found (text is read page by page)")
     else:
         print(f"slides: {report.get('slides')}")
+    if report.get("complete") is False:
+        print("partial: reading the text stopped at the time limit; the counts cover what was read")
     return 0

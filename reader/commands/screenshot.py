@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     pack = load_content(args)
     known = [t.id for t in pack.tabs] + [s.id for s in pack.slots]
     if args.tab and args.tab not in known:
-        raise UsageError(f"there is no tab '{args.tab}'; the tabs are {', '.join(known)}.")
+        raise UsageError(f"There is no tab '{args.tab}'; the tabs are {', '.join(known)}.")
     from reader.ui.app import take_screenshot
 
     take_screenshot(pack, user_dirs(args), args.out, tab=args.tab, size=size)

@@ -11,7 +11,9 @@ from reader.commands.common import UsageError, open_services
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
     search = commands.add_parser("search", parents=[common], help="search everything offline")
-    search.add_argument("query")
+    search.add_argument(
+        "query", help="what to find; if it starts with '-', put -- before it: search -- -word"
+    )
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument("--limit", type=int, default=10, metavar="N")
     search.add_argument("--source", choices=("tabs", "documents", "notes"))

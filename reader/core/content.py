@@ -68,8 +68,10 @@ def load_pack(root: Path, cache_dir: Path | None = None) -> ContentPack:
     if cache_file is not None:
         from reader.core.atomic import write_text_atomic
 
-        with contextlib.suppress(OSError):
-            write_text_atomic(cache_file, json.dumps({"key": key, "pack": _pack_to_json(pack)}))
+        data = _pack_to_json(pack)
+        payload = {"key": key, "digest": _digest(data), "pack": data}
+        with contextlib.suppress(OSError, ValueError):
+            write_text_atomic(cache_file, json.dumps(payload))
     return pack
 
 
@@ -77,24 +79,43 @@ def _pack_key(root: Path) -> str | None:
     """A fingerprint of every file in the pack (name, size, modification time) and this code."""
     from reader import __version__
 
-    parts = [__version__, str(SCHEMA_VERSION), str(root.resolve())]
     try:
+        parts = [__version__, str(SCHEMA_VERSION), str(root.resolve())]
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             stat = path.stat()
             parts.append(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}")
-    except OSError:
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop
         return None
     return "|".join(parts)
 
 
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+
+
 def _read_cache(path: Path, key: str, root: Path) -> ContentPack | None:
+    """The cached pack, or None for any kind of damage: the cache folder is documented as safe
+    to delete, so nothing in it may stop the app (a miss re-parses the pack)."""
+    import stat
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") != key:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None  # a folder, a FIFO (reading it would block) or something absurd
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        if not isinstance(data, dict) or data.get("key") != key:
             return None
+        if data.get("digest") != _digest(data["pack"]):
+            return None  # edited or half-written: its content no longer matches its digest
         return _pack_from_json(data["pack"], root)
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:  # any damage at all is a miss
         return None
+
+
+def _digest(data: dict) -> str:
+    import hashlib
+
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _pack_to_json(pack: ContentPack) -> dict:
@@ -138,3 +159,13 @@ def _pack_from_json(data: dict, root: Path) -> ContentPack:
         references=tuple(Reference(**r) for r in data["references"]),
         synonyms=tuple(tuple(group) for group in data["synonyms"]),
     )
+
+
+OPENABLE_URL_SCHEMES = ("https", "http", "mailto")
+
+
+def is_openable_url(url: str) -> bool:
+    """Whether an address may be handed to the system to open: only web pages and e-mail,
+    never ``file:``, ``smb:``, ``javascript:`` or other schemes a pack might carry."""
+    scheme, sep, rest = str(url).strip().partition(":")
+    return bool(sep and rest) and scheme.lower() in OPENABLE_URL_SCHEMES

@@ -16,14 +16,28 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
-import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.core.atomic import write_text_atomic
+from reader.core.library_store import (
+    Document,
+    Staged,
+    StageError,
+    aside_name,
+    copies_in,
+    describe_entry,
+    normalise,
+    read_record,
+    read_sidecar,
+    set_aside,
+    sidecar_of,
+    stage_copy,
+)
 from reader.core.model import Block, ContentPack, Slot
 
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
@@ -39,21 +53,9 @@ class LibraryError(Exception):
     """A document could not be added or removed; the message is one plain sentence."""
 
 
-@dataclass(frozen=True)
-class Document:
-    id: str  # "<slot>" for the current edition; "<slot>@<n>" for earlier ones
-    slot: str | None
-    kind: str  # pdf | pptx
-    title: str
-    original_name: str
-    file: str  # name inside the library folder
-    sha256: str
-    size: int
-    pages: int
-    added: float
-    edition: int = 1
-    current: bool = True
-    protected: bool = False  # needs a password to open; the password is never stored
+__all__ = ["AddResult", "Document", "Library", "LibraryError", "guess_slot", "sha256_of"]
+PRIVATE_FILE = 0o600  # the user's documents: readable by the user only (POSIX)
+PRIVATE_FOLDER = 0o700
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,24 @@ class AddResult:
     message: str
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The file's SHA-256, reading at most ``limit`` bytes (a device never ends): LibraryError
+    when the file is larger. Call only on a regular file (a FIFO blocks on open)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    read = 0
+    with Path(path).open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
+            read += len(chunk)
+            if read > limit:
+                raise LibraryError(f"{_name(path)} is larger than 512 MB and was not added.")
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _name(path: Path | str) -> str:
+    from reader.core.safeopen import display_name
+
+    return display_name(path)
 
 
 def _words(text: str) -> set[str]:
@@ -117,7 +131,18 @@ class Library:
         self._examine = examine
         self._record = self.folder / "library.json"
         self.problem: str | None = None
-        self.documents: list[Document] = self._load()
+        self._extra: dict = {}  # unknown top-level keys of the record, kept when saving
+        self._dirty = False
+        self._not_documents: set[tuple[str, int]] = set()  # copies that failed their re-check
+        self.documents: list[Document] = []
+        if self.folder.is_dir():
+            try:  # under the lock, so a repaired list is saved without racing another copy
+                with self._exclusive(timeout=10.0):
+                    pass
+                return
+            except (LibraryError, OSError):
+                pass  # busy, or a read-only home: read without repairing
+        self.documents = self._load()
 
     # -- queries ---------------------------------------------------------------------------
     def current(self) -> list[Document]:
@@ -141,20 +166,27 @@ class Library:
     def blocks_of(self, doc: Document) -> list[Block]:
         """The document's text blocks, as extracted when it was added (empty if unavailable)."""
         from reader.core.model import block_from_dict
+        from reader.core.safeopen import rebase_blocks
 
         try:
             data = json.loads(self._blocks_file(doc).read_text(encoding="utf-8"))
-            return [block_from_dict(entry) for entry in data]
-        except (OSError, ValueError, KeyError, TypeError):
+            blocks = [block_from_dict(entry) for entry in data]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return []
+        if blocks and blocks[0].document != doc.id:
+            # The document changed id (its slot was dropped by a new pack edition, or the list
+            # was rebuilt): name its blocks after it again so search hits open it.
+            blocks = rebase_blocks(blocks, doc.id, self._tab_of(doc), old_id=blocks[0].document)
+        return blocks
 
     def searchable(self) -> tuple[list[Block], dict[str, str]]:
         """Blocks of every current document, and each document's display title."""
         blocks: list[Block] = []
         titles: dict[str, str] = {}
         for doc in self.current():
-            blocks.extend(self.blocks_of(doc))
-            titles[doc.id] = self.pack.slot(doc.slot).title if doc.slot else doc.title
+            if doc.indexed:
+                blocks.extend(self.blocks_of(doc))
+            titles[doc.id] = self._display_title(doc)
         return blocks, titles
 
     def _blocks_file(self, doc: Document) -> Path:
@@ -165,14 +197,37 @@ class Library:
 
     # -- changes ---------------------------------------------------------------------------
     def add(
-        self, source: Path, slot_id: str | None = None, password: str | None = None
+        self,
+        source: Path,
+        slot_id: str | None = None,
+        password: str | None = None,
+        index_protected: bool = False,
     ) -> AddResult:
         """Copy ``source`` into the library and fill a slot. Raises :class:`LibraryError`.
 
-        ``password`` opens a protected PDF for reading; it is used and forgotten.
+        ``password`` opens a protected PDF for reading; it is used and forgotten. The text of a
+        protected PDF goes into the search index only when ``index_protected`` is true (the
+        user's choice when entering the password), since the index is not encrypted.
+
+        The user's file is read (copied, hashed, checked in a child) before the library lock is
+        taken, so a slow or endless file never blocks another copy of the app.
         """
-        with self._exclusive():
-            return self._add(source, slot_id, password)
+        source = Path(source)
+        staged = self._stage(source)
+        try:
+            # A quick answer for a file already added (checked again under the lock).
+            for doc in self.documents:
+                if doc.sha256 == staged.sha256:
+                    where = self._slot_title(doc.slot)
+                    return AddResult(
+                        doc, "already-present", f"{_name(source)} is already in {where}."
+                    )
+            info, blocks = self._examine_staged(staged, source, password)
+            with self._exclusive():
+                return self._add(source, staged, info, blocks, slot_id, password, index_protected)
+        finally:
+            with contextlib.suppress(OSError):
+                staged.path.unlink()
 
     def remove(self, document_id: str) -> Document:
         """Forget a document and delete the library's copy. Notes are kept elsewhere."""
@@ -185,49 +240,76 @@ class Library:
             return self._move(document_id, slot_id)
 
     @contextlib.contextmanager
-    def _exclusive(self):
+    def _exclusive(self, timeout: float = LOCK_TIMEOUT_S):
         """One writer at a time, across copies of the app: lock, then re-read the record so a
         document another copy added meanwhile is neither lost nor added twice."""
         import filelock
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self._make_folder()
         lock = filelock.FileLock(str(self.folder / "library.lock"))
         try:
-            lock.acquire(timeout=LOCK_TIMEOUT_S)
+            lock.acquire(timeout=timeout)
         except filelock.Timeout:
             raise LibraryError(
                 "Another copy of the reader is changing your library; try again in a moment."
             ) from None
         try:
             self.documents = self._load()
+            if self._dirty:  # repaired while loading: keep the repair
+                with contextlib.suppress(OSError):
+                    self._save(self.documents)
             yield
         finally:
             lock.release()
 
-    def _add(self, source: Path, slot_id: str | None, password: str | None = None) -> AddResult:
-        source = Path(source)
-        kind = SUPPORTED.get(source.suffix.lower())
-        if kind is None:
-            raise LibraryError(
-                f"{source.name} is not a PDF or a PowerPoint (.pptx) file, so it cannot be added."
-            )
-        try:
-            size = source.stat().st_size
-        except FileNotFoundError:
-            raise LibraryError(f"{source} does not exist.") from None
-        except OSError as exc:
-            raise LibraryError(f"{source.name} cannot be read ({exc.strerror}).") from None
-        if size > MAX_FILE_BYTES:
-            raise LibraryError(f"{source.name} is larger than 512 MB and was not added.")
-        checksum = sha256_of(source)
-        for doc in self.documents:
-            if doc.sha256 == checksum:
-                where = self._slot_title(doc.slot)
-                return AddResult(doc, "already-present", f"{source.name} is already in {where}.")
+    def _make_folder(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+        if os.name == "posix":
+            with contextlib.suppress(OSError):
+                os.chmod(self.folder, PRIVATE_FOLDER)
 
-        # DocumentError (PasswordRequired among them): one sentence; let it through.
-        info, blocks = self._examine(source, password=password)
-        title = str(info.get("title") or "").strip() or source.stem
+    def _stage(self, source: Path) -> Staged:
+        """Check that ``source`` is a regular PDF or deck, then copy and hash it in one pass."""
+        self._make_folder()
+        try:
+            return stage_copy(source, self.folder, MAX_FILE_BYTES, PRIVATE_FILE)
+        except StageError as exc:
+            raise LibraryError(str(exc)) from None
+
+    def _examine_staged(
+        self, staged: Staged, source: Path, password: str | None
+    ) -> tuple[dict, list[Block]]:
+        """Check the library's own copy in the child; messages name the user's file."""
+        from reader.core.pdfdoc import DocumentError, PasswordRequired
+
+        try:
+            info, blocks = self._examine(staged.path, password=password)
+        except DocumentError as exc:
+            message = str(exc).replace(staged.path.name, _name(source))
+            raise (PasswordRequired if isinstance(exc, PasswordRequired) else DocumentError)(
+                message
+            ) from None
+        if str(info.get("title") or "").strip() == staged.path.stem:
+            info = {**info, "title": ""}  # the temporary name is no title
+        return info, blocks
+
+    def _add(
+        self,
+        source: Path,
+        staged: Staged,
+        info: dict,
+        blocks: list[Block],
+        slot_id: str | None,
+        password: str | None,
+        index_protected: bool,
+    ) -> AddResult:
+        name = _name(source)
+        for doc in self.documents:  # another copy may have added it while we were reading
+            if doc.sha256 == staged.sha256:
+                where = self._slot_title(doc.slot)
+                return AddResult(doc, "already-present", f"{name} is already in {where}.")
+        kind, checksum = staged.kind, staged.sha256
+        title = str(info.get("title") or "").strip() or Path(name).stem
         pages = int(info.get("pages") or info.get("slides") or 0)
         if slot_id is not None:
             try:
@@ -235,25 +317,14 @@ class Library:
             except KeyError:
                 raise LibraryError(f"There is no document slot called '{slot_id}'.") from None
         else:
-            slot = guess_slot(self.pack, kind, title, source.name)
+            slot = guess_slot(self.pack, kind, title, name)
         slot_key = slot.id if slot else f"extra-{checksum[:10]}"
         previous = self.for_slot(slot.id) if slot else None
         edition = (previous.edition + 1) if previous else 1
+        protected = bool(info.get("encrypted")) and password is not None
 
-        self.folder.mkdir(parents=True, exist_ok=True)
-        file_name = f"{slot_key}-{checksum[:12]}{source.suffix.lower()}"
+        file_name = f"{slot_key}-{checksum[:12]}.{kind}"
         target = self.folder / file_name
-        tmp = target.with_name(target.name + ".part")
-        try:
-            shutil.copyfile(source, tmp)
-            tmp.replace(target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise LibraryError(
-                f"{source.name} could not be copied into your library ({exc.strerror})."
-            ) from None
-
         documents = list(self.documents)
         if previous is not None:
             documents = [
@@ -265,24 +336,27 @@ class Library:
             slot=slot.id if slot else None,
             kind=kind,
             title=title,
-            original_name=source.name,
+            original_name=name,
             file=file_name,
             sha256=checksum,
-            size=size,
+            size=staged.size,
             pages=pages,
             added=time.time(),
             edition=edition,
-            protected=bool(info.get("encrypted")) and password is not None,
+            protected=protected,
+            indexed=index_protected or not protected,
         )
         documents.append(doc)
         try:
-            self._store_blocks(doc, blocks)
+            staged.path.replace(target)
+            self._write_sidecar(doc)
+            self._store_blocks(doc, blocks if doc.indexed else [])
             self._save(documents)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 target.unlink()
             raise LibraryError(
-                f"{source.name} could not be recorded in your library ({exc.strerror})."
+                f"{name} could not be recorded in your library ({exc.strerror or exc})."
             ) from None
         self.documents = documents
         where = self._slot_title(doc.slot)
@@ -290,9 +364,9 @@ class Library:
             return AddResult(
                 doc,
                 "new-edition",
-                f"{source.name} was added as a new edition of {where}; the earlier file is kept.",
+                f"{name} was added as a new edition of {where}; the earlier file is kept.",
             )
-        return AddResult(doc, "added", f"{source.name} was added as {where}.")
+        return AddResult(doc, "added", f"{name} was added as {where}.")
 
     def _move(self, document_id: str, slot_id: str | None) -> Document:
         doc = self.get(document_id)
@@ -316,18 +390,14 @@ class Library:
         new_id = slot_id or f"extra-{doc.sha256[:10]}"
         moved = replace(doc, id=new_id, slot=slot_id, edition=1)
         documents = [moved if d == doc else d for d in self.documents]
-        if doc.slot:
-            earlier = sorted(self.earlier_editions(doc.slot), key=lambda d: d.edition)
-            if earlier:  # the slot it leaves gets its previous edition back
-                back = earlier[-1]
-                documents = [
-                    replace(d, current=True, id=doc.slot) if d == back else d for d in documents
-                ]
+        if doc.slot:  # the slot it leaves gets its previous edition back
+            documents = self._restore_previous(documents, doc.slot)
         from reader.core.safeopen import rebase_blocks
 
-        tab = self.pack.slot(slot_id).tab if slot_id else self.pack.tabs[0].id
-        blocks = rebase_blocks(self.blocks_of(doc), new_id, tab, old_id=doc.id)
+        blocks = rebase_blocks(self.blocks_of(doc), new_id, self._tab_of(moved), old_id=doc.id)
         self._write_blocks(moved, blocks)
+        with contextlib.suppress(OSError):
+            self._write_sidecar(moved)
         self._save(documents)
         self.documents = documents
         return moved
@@ -337,20 +407,25 @@ class Library:
         if doc is None:
             raise LibraryError(f"There is no document '{document_id}' in your library.")
         documents = [d for d in self.documents if d.id != document_id]
-        if doc.current and doc.slot:
-            earlier = sorted(self.earlier_editions(doc.slot), key=lambda d: d.edition)
-            if earlier:  # the previous edition becomes current again
-                back = earlier[-1]
-                documents = [
-                    replace(d, current=True, id=doc.slot) if d == back else d for d in documents
-                ]
+        if doc.current and doc.slot:  # the previous edition becomes current again
+            documents = self._restore_previous(documents, doc.slot)
         self._save(documents)
         self.documents = documents
-        with contextlib.suppress(OSError):
-            self.path_of(doc).unlink()
-        with contextlib.suppress(OSError):
-            self._blocks_file(doc).unlink()
+        for path in (self.path_of(doc), self._blocks_file(doc), sidecar_of(self.path_of(doc))):
+            with contextlib.suppress(OSError):
+                path.unlink()
         return doc
+
+    def _restore_previous(self, documents: list[Document], slot_id: str) -> list[Document]:
+        """``documents`` with the latest earlier edition of ``slot_id`` current again."""
+        earlier = sorted(
+            (d for d in documents if d.slot == slot_id and not d.current),
+            key=lambda d: d.edition,
+        )
+        if not earlier or any(d.slot == slot_id and d.current for d in documents):
+            return documents
+        back = earlier[-1]
+        return [replace(d, current=True, id=slot_id) if d == back else d for d in documents]
 
     def scan_drop_folder(self) -> list[AddResult | str]:
         """Add every new PDF or deck in the drop folder; problems come back as sentences."""
@@ -361,14 +436,15 @@ class Library:
             return results
         known = {d.sha256 for d in self.documents}
         for path in candidates:
+            # is_file() follows links and is false for devices and FIFOs, which never end.
             if not path.is_file() or path.suffix.lower() not in SUPPORTED:
                 continue
             try:
-                if sha256_of(path) in known:
+                if path.stat().st_size <= MAX_FILE_BYTES and sha256_of(path) in known:
                     continue
                 result = self.add(path)
             except Exception as exc:  # one bad file must not stop the others
-                results.append(f"{path.name}: {exc}")
+                results.append(f"{_name(path)}: {exc}")
                 continue
             known.add(result.document.sha256)
             results.append(result)
@@ -378,34 +454,167 @@ class Library:
     def _slot_title(self, slot_id: str | None) -> str:
         if slot_id is None:
             return "an extra document"
-        return f"“{self.pack.slot(slot_id).title}”"
+        try:
+            return f"“{self.pack.slot(slot_id).title}”"
+        except KeyError:
+            return "an extra document"
+
+    def _display_title(self, doc: Document) -> str:
+        try:
+            return self.pack.slot(doc.slot).title if doc.slot else doc.title
+        except KeyError:
+            return doc.title
+
+    def _tab_of(self, doc: Document) -> str:
+        try:
+            return self.pack.slot(doc.slot).tab if doc.slot else self.pack.tabs[0].id
+        except KeyError:
+            return self.pack.tabs[0].id
 
     def _load(self) -> list[Document]:
-        try:
-            raw = self._record.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            self.problem = f"Your document list could not be read ({exc.strerror})."
-            return []
-        try:
-            data = json.loads(raw)
-            docs = [Document(**entry) for entry in data["documents"]]
-        except (ValueError, KeyError, TypeError):
-            self.problem = (
-                "Your document list was damaged; it has been set aside and the documents "
-                "folder will be read again."
+        """Every document the record (or, failing it, the library folder) holds. Never raises."""
+        self._dirty = False
+        notes: list[str] = []
+        read = read_record(self._record)
+        if read is None:
+            docs: list[Document] = []
+        elif read.unreadable is not None:
+            aside = set_aside(self._record) if self._record.exists() else None
+            kept = f" as {aside.name}" if aside else ""
+            notes.append(
+                f"Your document list could not be read, so it was set aside{kept} and rebuilt "
+                "from the copies in your library."
             )
+            docs = []
+            self._dirty = True
+        else:
+            docs = read.documents
+            self._extra = read.extra
+            if read.bad_entries:
+                names = ", ".join(describe_entry(n, e) for n, _, e in read.bad_entries)
+                aside = self._keep_bad_entries(read.bad_entries)
+                kept = f" (kept in {aside.name})" if aside else ""
+                notes.append(
+                    f"A damaged entry of your document list ({names}) was set aside{kept}; "
+                    "every other document is kept."
+                )
+                self._dirty = True
+        docs = [d for d in docs if (self.folder / d.file).is_file()]
+        adopted = self._adopt_copies(docs)
+        if adopted:
+            docs = docs + adopted
+            self._dirty = True
+        docs, dropped = self._without_unknown_slots(docs)
+        if dropped:
+            titles = ", ".join(f"“{d.title}”" for d in dropped)
+            notes.append(
+                f"This edition of the guidance has no place for {titles}, so "
+                f"{'it is' if len(dropped) == 1 else 'they are'} now listed as extra documents."
+            )
+            self._dirty = True
+        normal = normalise(docs)
+        if normal != docs:
+            self._dirty = True
+        self.problem = " ".join(notes) or None
+        return normal
+
+    def _keep_bad_entries(self, bad: list[tuple[int, str, object]]) -> Path | None:
+        target = aside_name(self._record, "bad-entries")
+        payload = [{"position": n, "problem": why, "entry": e} for n, why, e in bad]
+        try:
+            write_text_atomic(target, json.dumps(payload, indent=1, default=str) + "\n")
+        except OSError:
+            return None
+        return target
+
+    def _adopt_copies(self, known: list[Document]) -> list[Document]:
+        """Copies in the folder the list does not name (the list was lost or damaged, or an add
+        was killed before saving it): re-check each in the child, as on add, and list it."""
+        from reader.core.pdfdoc import DocumentError, PasswordRequired
+        from reader.core.safeopen import sniff_kind
+
+        names = {d.file for d in known}
+        shas = {d.sha256 for d in known}
+        adopted: list[Document] = []
+        for copy in copies_in(self.folder):
+            if copy.name in names:
+                continue
             with contextlib.suppress(OSError):
-                self._record.replace(self._record.with_name("library.json.bad"))
-            return []
-        return [d for d in docs if (self.folder / d.file).is_file()]
+                if (copy.name, copy.stat().st_mtime_ns) in self._not_documents:
+                    continue  # checked already in this session: not a document
+            kind = sniff_kind(copy)
+            if kind is None:
+                continue
+            try:
+                checksum = sha256_of(copy)
+            except (OSError, LibraryError):
+                continue
+            if checksum in shas:
+                continue
+            side = read_sidecar(copy)
+            info: dict = {}
+            blocks: list[Block] | None = None
+            protected = bool(side.get("protected"))
+            try:
+                info, blocks = self._examine(copy)
+            except PasswordRequired:
+                protected = True
+            except (DocumentError, OSError):
+                with contextlib.suppress(OSError):
+                    self._not_documents.add((copy.name, copy.stat().st_mtime_ns))
+                continue  # not a document after all: leave it where it is
+            slot = side.get("slot") if isinstance(side.get("slot"), str) else None
+            if slot is None:
+                key = copy.stem.rsplit("-", 1)[0]
+                slot = key if any(s.id == key for s in self.pack.slots) else None
+            edition = side.get("edition")
+            side_title = side.get("title") if isinstance(side.get("title"), str) else ""
+            original = side.get("original_name")
+            doc = Document(
+                id=slot or f"extra-{checksum[:10]}",
+                slot=slot,
+                kind=kind,
+                title=str(info.get("title") or "").strip() or side_title or copy.stem,
+                original_name=original if isinstance(original, str) else copy.name,
+                file=copy.name,
+                sha256=checksum,
+                size=copy.stat().st_size,
+                pages=int(info.get("pages") or info.get("slides") or 0),
+                added=float(side.get("added") or copy.stat().st_mtime)
+                if isinstance(side.get("added"), int | float | None)
+                else copy.stat().st_mtime,
+                edition=edition if isinstance(edition, int) and edition > 0 else 1,
+                protected=protected,
+                indexed=side.get("indexed") is not False and not (protected and blocks is None),
+            )
+            if blocks is not None and not self._blocks_file(doc).is_file() and doc.indexed:
+                with contextlib.suppress(OSError):
+                    self._store_blocks(doc, blocks)
+            adopted.append(doc)
+            shas.add(checksum)
+        return adopted
+
+    def _without_unknown_slots(self, docs: list[Document]) -> tuple[list, list]:
+        """Documents whose slot this pack edition renamed or dropped become extra documents."""
+        slots = {s.id for s in self.pack.slots}
+        out, dropped = [], []
+        for doc in docs:
+            if doc.slot is not None and doc.slot not in slots:
+                doc = replace(doc, slot=None, id=f"extra-{doc.sha256[:10]}", current=True)
+                dropped.append(doc)
+            out.append(doc)
+        return out, dropped
+
+    def _write_sidecar(self, doc: Document) -> None:
+        """What the file name cannot say, beside the copy: used if the list is ever lost."""
+        keys = ("slot", "edition", "title", "original_name", "added", "protected", "indexed")
+        data = {k: getattr(doc, k) for k in keys}
+        write_text_atomic(sidecar_of(self.path_of(doc)), json.dumps(data) + "\n")
 
     def _store_blocks(self, doc: Document, blocks: list[Block]) -> None:
         from reader.core.safeopen import rebase_blocks
 
-        tab = self.pack.slot(doc.slot).tab if doc.slot else self.pack.tabs[0].id
-        self._write_blocks(doc, rebase_blocks(blocks, doc.id, tab))
+        self._write_blocks(doc, rebase_blocks(blocks, doc.id, self._tab_of(doc)))
 
     def _write_blocks(self, doc: Document, blocks: list[Block]) -> None:
         from reader.core.model import block_to_dict
@@ -415,5 +624,9 @@ class Library:
         )
 
     def _save(self, documents: list[Document]) -> None:
-        payload = {"schema_version": 1, "documents": [asdict(d) for d in documents]}
+        payload = {
+            **self._extra,
+            "schema_version": 1,
+            "documents": [d.to_record() for d in documents],
+        }
         write_text_atomic(self._record, json.dumps(payload, indent=1) + "\n")

@@ -7,7 +7,9 @@ cached (see :func:`reader.core.content.load_pack`), which keeps the parser off s
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 
@@ -30,6 +32,9 @@ from reader.core.model import (
 
 CONTAINER_KINDS = ("example", "copyright")
 LINK_SCHEMES = ("ref", "slot", "para", "tab", "http", "https")
+URL_SCHEMES = ("https", "http", "mailto")  # what a reference's address may be
+MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # one tab's Markdown, or the synonyms file
 
 
 def _parser() -> MarkdownIt:
@@ -84,6 +89,7 @@ class _TabBuilder:
         self.section_title = tab_title
         self.counters: dict[str, int] = {}
         self.used_sections: set[str] = set()
+        self.next_suffix: dict[str, int] = {}  # per slug: the next "-n" to try (keeps it linear)
 
     def _where(self, token: Token) -> str:
         line = token.map[0] + 1 if token.map else "?"
@@ -94,9 +100,14 @@ class _TabBuilder:
         if not text.strip():
             raise ContentError(f"{self._where(token)}: a heading has no text.")
         slug = slugify(text)
-        base, n = slug, 2
-        while slug in self.used_sections:
-            slug, n = f"{base}-{n}", n + 1
+        base = slug
+        if slug in self.used_sections:
+            n = self.next_suffix.get(base, 2)
+            slug = f"{base}-{n}"
+            while slug in self.used_sections:  # only when a heading's text itself ends in -n
+                n += 1
+                slug = f"{base}-{n}"
+            self.next_suffix[base] = n + 1
         self.used_sections.add(slug)
         self.section, self.section_title = slug, text
         self.counters = {}
@@ -177,7 +188,7 @@ def parse_tab(
     container: str | None = None
     list_stack: list[bool] = []
     in_item = 0
-    for token in tokens:
+    for index, token in enumerate(tokens):
         kind = token.type
         if kind.startswith("container_") and kind.endswith("_open"):
             container = kind[len("container_") : -len("_open")]
@@ -193,9 +204,8 @@ def parse_tab(
             in_item -= 1
         elif kind == "heading_open":
             level = int(token.tag[1:])
-            heading_inline = tokens[tokens.index(token) + 1]
-            builder.heading(heading_inline, level)
-        elif kind == "inline" and _parent_is_paragraph(tokens, token):
+            builder.heading(tokens[index + 1], level)
+        elif kind == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
             if in_item:
                 builder.text_block(
                     token, "list-item", level=len(list_stack), ordered=list_stack[-1]
@@ -211,33 +221,125 @@ def parse_tab(
                 "content pack; write plain Markdown text."
             )
     if not builder.blocks:
-        raise ContentError(f"{source}: the file has no text.")
+        raise ContentError(f"{source}, line 1: the file has no text.")
     return Tab(tab_id, title, source, tuple(builder.blocks))
 
 
-def _parent_is_paragraph(tokens: list[Token], token: Token) -> bool:
-    index = tokens.index(token)
-    return index > 0 and tokens[index - 1].type == "paragraph_open"
+class _Lines:
+    """Where a manifest key is written, so a problem names its line (tomllib keeps no lines)."""
+
+    _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.headers: dict[str, list[int]] = {}  # table name → line of each [[name]]
+        self.first_header = len(self.lines) + 1
+        for number, line in enumerate(self.lines, start=1):
+            match = self._HEADER.match(line)
+            if match:
+                self.headers.setdefault(match.group(1), []).append(number)
+                self.first_header = min(self.first_header, number)
+            elif line.lstrip().startswith("["):
+                self.first_header = min(self.first_header, number)
+        self.all_headers = sorted(n for found in self.headers.values() for n in found)
+
+    def of(self, key: str, table: str | None = None, index: int = 0) -> int:
+        start, end = 1, self.first_header
+        if table is not None:
+            starts = self.headers.get(table, [])
+            if index < len(starts):
+                start = starts[index]
+                end = next((n for n in self.all_headers if n > start), len(self.lines) + 1)
+            else:
+                start, end = 1, len(self.lines) + 1
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number in range(start, min(end, len(self.lines) + 1)):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return start
+
+    def error(self, message: str, key: str, table: str | None = None, index: int = 0) -> str:
+        return f"{self.path}, line {self.of(key, table, index)}: {message}"
 
 
-def _require(table: dict, key: str, where: str, kind: type = str):
+def _text(
+    lines: _Lines,
+    table: dict,
+    key: str,
+    where: tuple[str | None, int] = (None, 0),
+    required: bool = True,
+) -> str:
     value = table.get(key)
-    if not isinstance(value, kind) or (kind is str and not value.strip()):
-        raise ContentError(f"{where}: '{key}' is missing or is not a {kind.__name__}.")
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        what = "is missing" if value is None else "is not a text value"
+        raise ContentError(lines.error(f"'{key}' {what}.", key, *where))
     return value
 
 
-def _load_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
-    groups: list[tuple[str, ...]] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+def _texts(lines: _Lines, table: dict, key: str, where: tuple[str | None, int] = (None, 0)):
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ContentError(lines.error(f"'{key}' must be a list of texts.", key, *where))
+    return tuple(value)
+
+
+def _tables(lines: _Lines, manifest: dict, key: str, required: bool = False) -> list[dict]:
+    value = manifest.get(key)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
         raise ContentError(
-            f"{path}: the synonyms file named in manifest.toml is missing."
-        ) from None
+            lines.error(f"'{key}' must be one or more [[{key}]] tables.", key)
+            if key not in lines.headers
+            else f"{lines.path}, line {lines.headers[key][0]}: '{key}' must be one or more "
+            f"[[{key}]] tables."
+        )
+    return value
+
+
+def _read_inside(root: Path, name: str, limit: int) -> tuple[Path, str]:
+    """The text of a pack file: a regular file inside the pack folder (links resolved), at most
+    ``limit`` bytes, UTF-8. Raises ValueError with the reason, for the caller to place."""
+    real_root = os.path.realpath(root)
+    path = root / name
+    real = os.path.realpath(path)
+    if os.path.commonpath([real_root, real]) != real_root or real == real_root:
+        raise ValueError("it must name a file inside the content pack folder")
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        raise ValueError("the file is missing") from None
+    except OSError as exc:
+        raise ValueError(f"the file cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("it is not a regular file")
+    if info.st_size > limit:
+        raise ValueError(f"the file is larger than {limit // 2**20} MB")
+    try:
+        with open(real, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ValueError(f"the file cannot be read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise ValueError(f"the file is larger than {limit // 2**20} MB")
+    try:
+        return path, data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(f"{path}: the file is not UTF-8 text ({exc.reason}).") from None
-    for number, line in enumerate(lines, start=1):
+        line = data[: exc.start].count(b"\n") + 1
+        raise _NotUtf8(path, line, exc.reason) from None
+
+
+class _NotUtf8(ValueError):
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        super().__init__(f"{path}, line {line}: the file is not UTF-8 text ({reason}).")
+
+
+def _load_synonyms(path: Path, text: str) -> tuple[tuple[str, ...], ...]:
+    groups: list[tuple[str, ...]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -248,12 +350,15 @@ def _load_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-def parse_pack(root: Path) -> ContentPack:
-    """Parse and check a content pack; raise :class:`ContentError` with one clear sentence."""
-    root = Path(root)
-    manifest_path = root / "manifest.toml"
+def _read_manifest(manifest_path: Path) -> str:
     try:
-        raw = manifest_path.read_bytes()
+        info = manifest_path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+            raise ContentError(
+                f"{manifest_path}, line 1: the manifest must be a regular file under 1 MB."
+            )
+        with manifest_path.open("rb") as handle:
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except FileNotFoundError:
         raise ContentError(f"{manifest_path}: no content pack manifest was found there.") from None
     except OSError as exc:
@@ -261,63 +366,114 @@ def parse_pack(root: Path) -> ContentPack:
             f"{manifest_path}: the manifest cannot be read ({exc.strerror})."
         ) from None
     try:
-        manifest = tomllib.loads(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(f"{manifest_path}: the file is not UTF-8 text ({exc.reason}).") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(_toml_message(manifest_path, exc)) from None
-    where = str(manifest_path)
-    version = manifest.get("schema_version")
-    if version != SCHEMA_VERSION:
+        line = raw[: exc.start].count(b"\n") + 1
         raise ContentError(
-            f"{where}: schema_version is {version!r}; this app reads version {SCHEMA_VERSION}."
+            f"{manifest_path}, line {line}: the file is not UTF-8 text ({exc.reason})."
+        ) from None
+
+
+def parse_pack(root: Path) -> ContentPack:
+    """Parse and check a content pack; raise :class:`ContentError` with one clear sentence.
+
+    The manifest's shape is checked (a small schema) and the first problem is reported with its
+    line. Files the manifest names must be regular files inside the pack folder (after links
+    are resolved) of bounded size: a pack is data, never a way to read other files.
+    """
+    root = Path(root)
+    manifest_path = root / "manifest.toml"
+    raw = _read_manifest(manifest_path)
+    try:
+        manifest = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(_toml_message(manifest_path, exc, raw)) from None
+    except RecursionError:
+        line = next((n for n, text in enumerate(raw.splitlines(), 1) if text.count("[") > 30), 1)
+        raise ContentError(
+            f"{manifest_path}, line {line}: the TOML nests too deeply to be a manifest."
+        ) from None
+    lines = _Lines(manifest_path, raw)
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise ContentError(
+            lines.error(
+                f"schema_version is {version!r}; this app reads version {SCHEMA_VERSION}.",
+                "schema_version",
+            )
         )
 
     slots = []
-    for entry in manifest.get("slots", []):
+    for n, entry in enumerate(_tables(lines, manifest, "slots")):
+        at = ("slots", n)
+        kind = _text(lines, entry, "kind", at)
+        if kind not in ("pdf", "pptx"):
+            raise ContentError(lines.error('\'kind\' must be "pdf" or "pptx".', "kind", *at))
         slots.append(
             Slot(
-                id=_require(entry, "id", f"{where} [[slots]]"),
-                tab=_require(entry, "tab", f"{where} [[slots]]"),
-                title=_require(entry, "title", f"{where} [[slots]]"),
-                kind=_require(entry, "kind", f"{where} [[slots]]"),
-                keywords=tuple(entry.get("keywords", ())),
-                label=str(entry.get("label", "")),
+                id=_text(lines, entry, "id", at),
+                tab=_text(lines, entry, "tab", at),
+                title=_text(lines, entry, "title", at),
+                kind=kind,
+                keywords=_texts(lines, entry, "keywords", at),
+                label=_text(lines, entry, "label", at, required=False),
             )
         )
     slot_ids = {s.id for s in slots}
+    if len(slot_ids) != len(slots):
+        raise ContentError(lines.error("two slots share one id.", "id", "slots", len(slots) - 1))
 
     tabs = []
-    tab_entries = _require(manifest, "tabs", where, list)
-    for entry in tab_entries:
-        tab_id = _require(entry, "id", f"{where} [[tabs]]")
-        title = _require(entry, "title", f"{where} [[tabs]] '{tab_id}'")
-        source = root / _require(entry, "source", f"{where} [[tabs]] '{tab_id}'")
+    seen_tabs: set[str] = set()
+    for n, entry in enumerate(_tables(lines, manifest, "tabs", required=True)):
+        at = ("tabs", n)
+        tab_id = _text(lines, entry, "id", at)
+        if tab_id in seen_tabs:
+            raise ContentError(lines.error("two tabs share one id.", "id", *at))
+        seen_tabs.add(tab_id)
+        title = _text(lines, entry, "title", at)
+        name = _text(lines, entry, "source", at)
         try:
-            text = source.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ContentError(f"{source}: the file for tab '{tab_id}' is missing.") from None
-        except UnicodeDecodeError as exc:
-            raise ContentError(f"{source}: the file is not UTF-8 text ({exc.reason}).") from None
+            source, text = _read_inside(root, name, MAX_SOURCE_BYTES)
+        except _NotUtf8 as exc:
+            raise ContentError(str(exc)) from None
+        except ValueError as exc:
+            raise ContentError(
+                lines.error(
+                    f"the source '{name}' of tab '{tab_id}' cannot be used: {exc}.", "source", *at
+                )
+            ) from None
         tabs.append(parse_tab(tab_id, title, source, text, slot_ids))
     tab_ids = [t.id for t in tabs]
-    if len(set(tab_ids)) != len(tab_ids):
-        raise ContentError(f"{where}: two tabs share one id.")
-    for slot in slots:
+    for n, slot in enumerate(slots):
         if slot.tab not in tab_ids:
             raise ContentError(
-                f"{where}: slot '{slot.id}' names tab '{slot.tab}', which is not declared."
+                lines.error(
+                    f"slot '{slot.id}' names tab '{slot.tab}', which is not declared.",
+                    "tab",
+                    "slots",
+                    n,
+                )
             )
 
-    references = tuple(
-        Reference(
-            id=_require(entry, "id", f"{where} [[references]]"),
-            name=_require(entry, "name", f"{where} [[references]]"),
-            url=entry.get("url"),
-            note=entry.get("note"),
+    references = []
+    for n, entry in enumerate(_tables(lines, manifest, "references")):
+        at = ("references", n)
+        url = _text(lines, entry, "url", at, required=False) or None
+        if url is not None and (":" not in url or url.split(":", 1)[0].lower() not in URL_SCHEMES):
+            raise ContentError(
+                lines.error(
+                    f"the address '{url}' must start with https:, http: or mailto:.", "url", *at
+                )
+            )
+        references.append(
+            Reference(
+                id=_text(lines, entry, "id", at),
+                name=_text(lines, entry, "name", at),
+                url=url,
+                note=_text(lines, entry, "note", at, required=False) or None,
+            )
         )
-        for entry in manifest.get("references", [])
-    )
     ref_ids = {r.id for r in references}
     for tab in tabs:
         for block in tab.blocks:
@@ -333,31 +489,44 @@ def parse_pack(root: Path) -> ContentPack:
                     )
 
     synonyms: tuple[tuple[str, ...], ...] = ()
-    if manifest.get("synonyms"):
-        synonyms = _load_synonyms(root / manifest["synonyms"])
+    name = _text(lines, manifest, "synonyms", required=False)
+    if name:
+        try:
+            path, text = _read_inside(root, name, MAX_SOURCE_BYTES)
+        except _NotUtf8 as exc:
+            raise ContentError(str(exc)) from None
+        except ValueError as exc:
+            raise ContentError(
+                lines.error(f"the synonyms file '{name}' cannot be used: {exc}.", "synonyms")
+            ) from None
+        synonyms = _load_synonyms(path, text)
 
+    edition = manifest.get("edition", "")
+    if not isinstance(edition, str | int):
+        raise ContentError(lines.error("'edition' must be a text such as \"2012\".", "edition"))
     return ContentPack(
         root=root,
-        id=_require(manifest, "id", where),
-        title=_require(manifest, "title", where),
-        edition=str(manifest.get("edition", "")),
-        publisher=_require(manifest, "publisher", where),
-        publisher_tagline=str(manifest.get("publisher_tagline", "")),
-        attribution=_require(manifest, "attribution", where),
-        third_party_notices=tuple(manifest.get("third_party_notices", ())),
-        navigation_lines=tuple(manifest.get("navigation_lines", ())),
+        id=_text(lines, manifest, "id"),
+        title=_text(lines, manifest, "title"),
+        edition=str(edition),
+        publisher=_text(lines, manifest, "publisher"),
+        publisher_tagline=_text(lines, manifest, "publisher_tagline", required=False),
+        attribution=_text(lines, manifest, "attribution"),
+        third_party_notices=_texts(lines, manifest, "third_party_notices"),
+        navigation_lines=_texts(lines, manifest, "navigation_lines"),
         tabs=tuple(tabs),
         slots=tuple(slots),
-        references=references,
+        references=tuple(references),
         synonyms=synonyms,
     )
 
 
-def _toml_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+def _toml_message(path: Path, exc: tomllib.TOMLDecodeError, raw: str = "") -> str:
     # tomllib says e.g. "Expected '=' after a key in a key/value pair (at line 3, column 5)";
     # put the line first, as the rest of the app's messages do.
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
     reason = re.sub(r"\s*\(at line.*\)$", "", str(exc)).rstrip(".")
     if match:
         return f"{path}, line {match.group(1)}: the TOML is malformed ({reason})."
-    return f"{path}: the TOML is malformed ({reason})."
+    last = max(1, len(raw.splitlines()))  # "at end of document"
+    return f"{path}, line {last}: the TOML is malformed ({reason})."

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from dataclasses import asdict, replace
@@ -31,17 +32,71 @@ CRASH_ENV = "READER_SAFEOPEN_TEST_CRASH"  # tests only: "1" aborts the child, "h
 CHILD_MEMORY_LIMIT = 3 * 1024**3  # address space for the child on Linux; a bomb hits this
 
 
+def sniff_kind(path: Path) -> str | None:
+    """ "pdf" or "pptx" by what the file holds (never by its name), or None for anything else.
+
+    Only call on a regular file: opening a FIFO would block.
+    """
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return None
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (OSError, zipfile.BadZipFile, ValueError):
+            return None
+        return "pptx" if "ppt/presentation.xml" in names else None
+    return None
+
+
 def _kind(path: Path) -> str:
+    # By content only: a PDF named .pptx is a PDF. Any zip goes to the deck reader (it words a
+    # broken or hostile deck best); open_pdf words anything else best.
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
     except OSError:
         head = b""
-    if b"%PDF-" in head:
-        return "pdf"
-    if head.startswith(b"PK") or path.suffix.lower() == ".pptx":
-        return "pptx"
-    return "pdf"  # open_pdf gives the clearest message for anything else
+    return "pptx" if b"%PDF-" not in head and head.startswith(b"PK") else "pdf"
+
+
+def regular_file(path: Path | str, limit: int) -> tuple[Path, int]:
+    """The resolved path and size of a user's file, or :class:`DocumentError` in one sentence.
+
+    Links are followed first; devices, FIFOs, sockets and folders are refused before anything
+    opens them (reading /dev/zero or a FIFO never ends), and so is a file over ``limit`` bytes.
+    """
+    path = Path(path)
+    name = display_name(path)
+    try:
+        resolved = Path(os.path.realpath(path))
+        info = resolved.stat()
+    except FileNotFoundError:
+        raise DocumentError(f"{name} does not exist.") from None
+    except (OSError, RuntimeError) as exc:
+        raise DocumentError(
+            f"{name} cannot be read ({getattr(exc, 'strerror', None) or exc})."
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DocumentError(f"{name} is a folder, not a PDF or PowerPoint file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError(f"{name} is not a regular file (it is a device, pipe or socket).")
+    if info.st_size > limit:
+        raise DocumentError(f"{name} is larger than {limit // (1024 * 1024)} MB.")
+    return resolved, info.st_size
+
+
+def display_name(path: Path | str) -> str:
+    """A file's name as the user knows it, also when it is not valid UTF-8 (never re-cased)."""
+    name = Path(path).name or str(path)
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def inspect_file(path: Path | str, password: str | None = None) -> dict:
@@ -98,7 +153,7 @@ def _command() -> tuple[list[str], dict[str, str]]:
 
 
 def _run_child(request: dict, path: Path, timeout: float) -> object:
-    name = path.name
+    name = display_name(path)
     stopped = f"{name} could not be opened: the PDF library stopped while reading it."
     command, env = _command()
     try:
@@ -128,13 +183,23 @@ def _run_child(request: dict, path: Path, timeout: float) -> object:
     raise DocumentError(message)
 
 
-def probe_file(path: Path | str, timeout: float = 20.0, password: str | None = None) -> dict:
-    """:func:`inspect_file` in a child process; raises :class:`DocumentError` if it fails."""
+READ_TIMEOUT_S = 20.0  # the reader's own limit on reading text (partial results after it)
+PROBE_TIMEOUT_S = 45.0  # the child's limit: well past READ_TIMEOUT_S, so partial results arrive
+
+
+def probe_file(
+    path: Path | str, timeout: float = PROBE_TIMEOUT_S, password: str | None = None
+) -> dict:
+    """:func:`inspect_file` in a child process; raises :class:`DocumentError` if it fails.
+
+    The child's text reading stops at :data:`READ_TIMEOUT_S` and reports what it read
+    (``complete`` is then false); only a child that hangs past ``timeout`` is killed.
+    """
     path = Path(path).resolve()
     result = _run_child({"op": "inspect", "path": str(path), "password": password}, path, timeout)
     if not isinstance(result, dict):
         raise DocumentError(
-            f"{path.name} could not be opened: the PDF library stopped while reading it."
+            f"{display_name(path)} could not be opened: the PDF library stopped while reading it."
         )
     return result
 
@@ -155,7 +220,7 @@ def examine_in_subprocess(
         return result["info"], [block_from_dict(item) for item in result["blocks"]]
     except (TypeError, KeyError, ValueError):
         raise DocumentError(
-            f"{path.name} could not be opened: the PDF library stopped while reading it."
+            f"{display_name(path)} could not be opened: the PDF library stopped while reading it."
         ) from None
 
 
@@ -204,6 +269,20 @@ def _answer(request: dict) -> dict:
         time.sleep(3600)
     path = Path(request["path"])
     password = request.get("password")
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        # The PDF library wants UTF-8 names: read a file whose name is not through a plain link.
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            link = Path(folder) / ("file" + path.suffix.encode("ascii", "ignore").decode())
+            os.symlink(path, link)
+            try:
+                return _answer({**request, "path": str(link)})
+            except DocumentError as exc:
+                again = PasswordRequired if isinstance(exc, PasswordRequired) else DocumentError
+                raise again(str(exc).replace(link.name, display_name(path))) from None
     if request.get("op") == "examine":
         info = inspect_file(path, password)
         blocks = extract_file(path, EXAMINED, EXAMINED, password)

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 import threading
@@ -76,6 +77,13 @@ _MOD = 1 << 256
 MSG_BUILT = "The search index has been built."
 MSG_STALE = "The search index was out of date and has been rebuilt."
 MSG_DAMAGED = "The search index was damaged and has been rebuilt."
+MSG_READ_ONLY_STALE = (
+    "The search index cannot be updated because its folder is read-only; search uses it as "
+    "it is, so the newest changes may not be found."
+)
+MSG_READ_ONLY_NONE = (
+    "The search index cannot be built because its folder is read-only, so search is not available."
+)
 HINT_NOT_READY = "The search index is not ready yet; try again in a moment."
 HINT_NO_MATCH = "No passage has all of these words; try fewer words, or OR between them."
 HINT_BAD_SOURCE = "Search in tabs, documents or notes."
@@ -189,7 +197,13 @@ class SearchIndex:
         items = blocks_provider() if callable(blocks_provider) else blocks_provider
         entries = _entries(items, titles)
         wanted = _fingerprint_of(len(entries), sum(e.digest for e in entries))
-        with self._exclusive():
+        try:
+            exclusive = self._exclusive()
+            exclusive.__enter__()
+        except OSError as exc:
+            return self._ensure_read_only(wanted, exc)
+        try:
+            self._clean_leftovers()
             state, meta = self._inspect()
             if state == "ok" and meta.get("fingerprint") == wanted:
                 self.last_status = None
@@ -197,10 +211,26 @@ class SearchIndex:
                     progress(len(entries), len(entries))
                 return None
             self._build(entries, progress)
+        finally:
+            exclusive.__exit__(None, None, None)
         messages = {"missing": MSG_BUILT, "stale": MSG_STALE, "ok": MSG_STALE}
         self.last_status = messages.get(state, MSG_DAMAGED)
         if state == "damaged":
             log.warning("search index in %s was damaged (%s); rebuilt", self.index_dir, meta)
+        return self.last_status
+
+    def _ensure_read_only(self, wanted: str, exc: OSError) -> str | None:
+        """The folder cannot be written (a read-only home on a share): use the index as it is
+        when it is intact, and say plainly that it cannot be updated."""
+        log.info("search index folder %s is not writable: %s", self.index_dir, exc)
+        state, meta = self._inspect()
+        if state == "ok" and meta.get("fingerprint") == wanted:
+            self.last_status = None
+            return None
+        if state == "ok":
+            self.last_status = MSG_READ_ONLY_STALE
+        else:
+            self.last_status = MSG_READ_ONLY_NONE
         return self.last_status
 
     def rebuild(
@@ -326,11 +356,26 @@ class SearchIndex:
 
     @contextlib.contextmanager
     def _exclusive(self):
-        """Hold the folder's write lock; another app instance waits its turn (bounded)."""
+        """Hold the folder's write lock; another app instance waits its turn (bounded).
+
+        A file where the index folder should be, or a folder (or an unusable file) where
+        ``write.lock`` should be, is moved aside: the index is only a cache and is rebuilt.
+        """
+        if self.index_dir.is_symlink() or (self.index_dir.exists() and not self.index_dir.is_dir()):
+            _move_aside(self.index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(self.index_dir / "write.lock", timeout=LOCK_TIMEOUT_S)
+        lock_path = self.index_dir / "write.lock"
+        if lock_path.is_symlink() or (lock_path.exists() and not lock_path.is_file()):
+            _move_aside(lock_path)
+        lock = filelock.FileLock(lock_path, timeout=LOCK_TIMEOUT_S)
         try:
-            lock.acquire()
+            try:
+                lock.acquire()
+            except PermissionError:
+                if not os.access(self.index_dir, os.W_OK):
+                    raise  # the folder itself is read-only
+                _move_aside(lock_path)  # an unreadable write.lock: set it aside, try once more
+                lock.acquire()
         except filelock.Timeout:
             raise SearchIndexBusy(
                 "The search index is busy in another copy of the app; try again later."
@@ -425,6 +470,21 @@ class SearchIndex:
         self._remove_old_generations(keep=name)
         self.close()
 
+    def _clean_leftovers(self) -> None:
+        """Under the write lock: folders of builds that were killed (``.gen-*.tmp``, tens of MB
+        each) belong to nobody, since every build holds the lock; generations other than the
+        live one are what a killed build left behind. Both go."""
+        live = self._read_current()
+        try:
+            entries = list(self.index_dir.iterdir())
+        except OSError:
+            return
+        for path in entries:
+            stale_tmp = path.name.startswith(".gen-") and path.name.endswith(".tmp")
+            old_gen = live is not None and _GENERATION_RE.match(path.name) and path.name != live
+            if (stale_tmp or old_gen) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+
     def _remove_old_generations(self, keep: str) -> None:
         # Another instance may still read an old generation: on POSIX its open files live on;
         # on Windows the delete fails and is retried after the next build.
@@ -485,6 +545,16 @@ class SearchIndex:
             self._generation = generation
             self._current_stamp = stamp
             return self._searcher
+
+
+def _move_aside(path: Path) -> None:
+    """Rename something that blocks the index out of the way, beside the cache folder's index."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.aside-{stamp}-{uuid.uuid4().hex[:6]}")
+    if path.name == "write.lock":
+        target = path.parent.parent / f"index-write.lock.aside-{stamp}-{uuid.uuid4().hex[:6]}"
+    log.warning("moving %s aside to %s: it blocks the search index", path, target)
+    path.rename(target)
 
 
 def _writer(ix):

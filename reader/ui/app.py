@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import APP_ID, APP_NAME, __version__
 from reader.core.model import ContentPack
@@ -43,13 +43,7 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def show_startup_error(message: str) -> None:
     """A plain message box for an error that stops the app before its window exists."""
-    has_screen = (
-        sys.platform in ("win32", "darwin")
-        or os.environ.get("DISPLAY")
-        or os.environ.get("WAYLAND_DISPLAY")
-        or os.environ.get("QT_QPA_PLATFORM") == "offscreen"
-    )
-    if not has_screen:
+    if not _has_screen():
         return  # Qt would abort without a display; stderr carries the sentence
     from PySide6.QtWidgets import QMessageBox
 
@@ -57,9 +51,86 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
 
 
+def _has_screen() -> bool:
+    return bool(
+        sys.platform in ("win32", "darwin")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM") in ("offscreen", "minimal")
+    )
+
+
 def build_window(pack: ContentPack, dirs: UserDirs) -> MainWindow:
     store = SettingsStore(dirs.settings_file)
     return MainWindow(Services.open(pack, dirs), store, store.load())
+
+
+def start_window(
+    content_root: Path, dirs: UserDirs, open_file: Path | None = None
+) -> MainWindow | QMessageBox:
+    """The real start-up: load the pack (any damage in the cache folder is only a miss), build
+    the main window and show it. Whatever goes wrong, a window opens and says what: a start
+    from a shortcut has nobody reading stderr."""
+    from reader.core.content import ContentError, load_pack
+
+    application()
+    try:
+        pack = load_pack(content_root, cache_dir=dirs.cache)
+        window = build_window(pack, dirs)
+    except ContentError as exc:
+        return _error_window(str(exc))
+    except Exception as exc:  # the last guard: the user sees a sentence, the log the details
+        log = _log_startup_traceback(dirs)
+        return _error_window(
+            f"The reader could not start because of an unexpected error ({exc}); "
+            f"details are in {log}."
+        )
+    window.hold_startup = open_file is not None
+    window.show()
+    if open_file is not None:
+        window.documents.add_files([open_file])
+    window.documents.scan_drop_folder()
+    return window
+
+
+def _error_window(message: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_NAME} cannot start", message)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.show()  # not exec(): the caller runs the event loop (or a test looks at it)
+    return box
+
+
+def _log_startup_traceback(dirs: UserDirs) -> Path:
+    import traceback
+
+    path = dirs.cache / "reader.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc() + "\n")
+    except OSError:
+        pass
+    return path
+
+
+def run_gui_from(content_root: Path, dirs: UserDirs, open_file: Path | None = None) -> int:
+    """Start the app from the content pack folder; always shows a window (see start_window)."""
+    if not _has_screen():  # Qt would abort without a display: errors go to stderr instead
+        from reader.core.content import load_pack
+
+        return run_gui(load_pack(content_root, cache_dir=dirs.cache), dirs, open_file)
+    app = application()
+    window = start_window(content_root, dirs, open_file)
+    if not isinstance(window, MainWindow):
+        # A modal box the user dismisses, then the app ends; stderr has the sentence too.
+        message = window.text()
+        window.close()
+        print(f"reader: {message}", file=sys.stderr)
+        QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
+        return 2
+    status = app.exec()
+    wait_for_jobs()
+    return status
 
 
 def run_gui(pack: ContentPack, dirs: UserDirs, open_file: Path | None = None) -> int:

@@ -120,11 +120,16 @@ class DocumentsController(QObject):
 
     # -- adding ----------------------------------------------------------------------------
     def add_files(
-        self, paths: list[Path], slot_id: str | None = None, password: str | None = None
+        self,
+        paths: list[Path],
+        slot_id: str | None = None,
+        password: str | None = None,
+        index_protected: bool = False,
     ) -> None:
         for path in paths:
             self._say(f"Adding {path.name}…", 0)
-            job = start_job("add", partial(self._add_in_worker, path, slot_id, password))
+            work = partial(self._add_in_worker, path, slot_id, password, index_protected)
+            job = start_job("add", work)
             job.finished.connect(partial(self._on_added, password))
             job.failed.connect(partial(self._on_add_failed, path, slot_id))
 
@@ -133,13 +138,15 @@ class DocumentsController(QObject):
         job.finished.connect(self._on_scanned)
 
     def _add_in_worker(
-        self, path: Path, slot_id: str | None, password: str | None, _progress
+        self, path: Path, slot_id: str | None, password: str | None, index_protected, _progress
     ) -> AddResult:
         if path.suffix.lower() == ".pdf":
             # Load PyMuPDF here, while the GUI thread draws the window, rather than on the
             # GUI thread when the document's tab is built (about 80 ms).
             import reader.core.pdfdoc  # noqa: F401
-        return self.library.add(path, slot_id=slot_id, password=password)
+        return self.library.add(
+            path, slot_id=slot_id, password=password, index_protected=index_protected
+        )
 
     def _index_in_background(self, doc: Document) -> None:
         """Index a new document after its tab is open: the first page need not wait for it."""
@@ -181,7 +188,16 @@ class DocumentsController(QObject):
         if issubclass(error.kind, PasswordRequired):
             password = self.ask_password(error.message)
             if password is not None:
-                self.add_files([path], slot_id, password)
+                # The index is not encrypted: searching inside is the user's choice (default no).
+                searchable = QMessageBox.question(
+                    self._parent_widget(),
+                    "Search inside this document?",
+                    "Its text would be kept unprotected in the search index on this computer.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                index_protected = searchable == QMessageBox.StandardButton.Yes
+                self.add_files([path], slot_id, password, index_protected)
             return
         QMessageBox.warning(self._parent_widget(), "The document was not added", error.message)
 

@@ -509,6 +509,13 @@ class MainWindow(QMainWindow):
         self.open_external(ref.url, ref.name)
 
     def open_external(self, url: str, name: str) -> None:
+        from reader.core.content import is_openable_url
+
+        if not is_openable_url(url):  # only web pages and e-mail: never file:, smb:, javascript:
+            QMessageBox.information(
+                self, name, f"{name}\n{url}\n\nThe reader does not open this kind of address."
+            )
+            return
         answer = QMessageBox.question(
             self,
             "Open in your web browser?",

@@ -158,7 +158,10 @@ def test_missing_tab_file_and_missing_pack_are_plain_sentences(
     pack_copy: Path, tmp_path: Path
 ) -> None:
     (pack_copy / "tabs" / "guidance.md").unlink()
-    with pytest.raises(ContentError, match=r"guidance\.md: the file for tab 'guidance' is missing"):
+    with pytest.raises(
+        ContentError,
+        match=r"line \d+: the source 'tabs/guidance\.md' of tab 'guidance' cannot be used",
+    ):
         load_pack(pack_copy)
     with pytest.raises(ContentError, match="no content pack manifest"):
         load_pack(tmp_path / "nowhere")

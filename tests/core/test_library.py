@@ -82,7 +82,7 @@ def test_a_deck_goes_to_the_presentation_slot(library, tmp_path) -> None:
 
 
 def test_bad_files_are_refused_with_one_sentence(library, tmp_path) -> None:
-    with pytest.raises(DocumentError):
+    with pytest.raises((DocumentError, LibraryError)):
         library.add(make_not_a_pdf(tmp_path / "fake.pdf"))
     text = tmp_path / "notes.txt"
     text.write_text("hello", encoding="utf-8")
@@ -106,13 +106,16 @@ def test_drop_folder_is_scanned_and_bad_files_reported(library, guidance_pdf, tm
     assert library.scan_drop_folder() == [problems[0]]  # nothing new the second time
 
 
-def test_damaged_record_is_set_aside(library, guidance_pdf, pack) -> None:
+def test_damaged_record_is_set_aside_and_rebuilt_from_the_copies(
+    library, guidance_pdf, pack
+) -> None:
     library.add(guidance_pdf)
     (library.folder / "library.json").write_text("{broken", encoding="utf-8")
     again = Library(library.folder, library.drop_folder, pack, examine_in_subprocess)
-    assert again.documents == []
-    assert "damaged" in again.problem
-    assert (library.folder / "library.json.bad").is_file()
+    assert [d.slot for d in again.documents] == ["guidance-pdf"]
+    assert again.documents[0].original_name == guidance_pdf.name
+    assert "could not be read" in again.problem
+    assert len(list(library.folder.glob("library.json.bad-*"))) == 1
 
 
 def test_guess_slot_uses_title_and_name(pack) -> None:
@@ -191,6 +194,12 @@ def test_a_protected_pdf_needs_its_password_which_is_not_kept(library, tmp_path)
         library.add(pdf, password="wrong")
     doc = library.add(pdf, slot_id="consultation-audit", password="s3cret").document
     assert doc.protected
-    assert library.blocks_of(doc)  # its text was read with the password, for search
+    assert not library.blocks_of(doc)  # by default its text stays out of the index
+    assert library.searchable()[0] == []
+    library.remove(doc.id)
+    doc = library.add(
+        pdf, slot_id="consultation-audit", password="s3cret", index_protected=True
+    ).document
+    assert library.blocks_of(doc)  # the user chose to make its text searchable
     stored = [p.read_bytes() for p in library.folder.iterdir() if p.is_file()]
     assert not any(b"s3cret" in data for data in stored)
