@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", parents=[common], help="add a document to your library")
     add.add_argument("file", type=Path)
     add.add_argument("--slot", metavar="ID", help="the document slot it fills")
+
+    from reader.commands import notes as notes_commands  # imported here: it imports this module
+
+    notes_commands.add_parser(commands, common)
     return parser
 
 
@@ -267,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         args.open_file = Path(open_file) if open_file else None
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())
-    handler = COMMANDS.get(args.command or "", cmd_gui)
+    handler = getattr(args, "handler", None) or COMMANDS.get(args.command or "", cmd_gui)
     try:
         return handler(args)
     except (ContentError, UsageError) as exc:
@@ -288,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
 def _file_argument(argv: list[str]) -> str | None:
     """`reader FILE.pdf` opens the app with that file: the system's handler for PDFs and decks."""
     positional = [a for a in argv if not a.startswith("-")]
-    if not positional or positional[0] in COMMANDS:
+    if not positional or positional[0] in COMMANDS or positional[0] == "notes":
         return None
     candidate = positional[0]
     if Path(candidate).suffix.lower() in (".pdf", ".pptx") or Path(candidate).is_file():

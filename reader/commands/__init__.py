@@ -1,0 +1,1 @@
+"""Command-line sub-command groups, each registering its own parser and handlers."""
