@@ -33,7 +33,9 @@ def has_backup_for_today(folder: Path, today: dt.date | None = None) -> bool:
     return (folder / f"{PREFIX}{today.isoformat()}{SUFFIX}").exists()
 
 
-def backup_if_due(db: sqlite3.Connection, folder: Path, today: dt.date | None = None) -> Path | None:
+def backup_if_due(
+    db: sqlite3.Connection, folder: Path, today: dt.date | None = None
+) -> Path | None:
     """Copy the database to ``folder`` unless today's copy exists; keep the newest KEEP."""
     today = today or dt.date.today()
     target = folder / f"{PREFIX}{today.isoformat()}{SUFFIX}"
