@@ -23,6 +23,7 @@ from reader.core.notes import Note
 # paragraphs in tests/core/test_notes_anchor.py.
 MIN_QUOTE_SCORE = 72.0
 MIN_TOTAL_SCORE = 68.0
+SAME_PLACE_CONTEXT = 60.0  # below this, the words around the quote are another paragraph's
 MIN_FUZZY_CHARS = 12  # shorter quotes match almost anything loosely: exact or nothing
 _SEP = "\x00\n"  # never in text: a found quote cannot straddle two blocks
 
@@ -90,28 +91,30 @@ def _place(note: Note, doc: _Document, status: str, i: int, start: int, end: int
 
 def _exact(note: Note, doc: _Document) -> Placement | None:
     a = note.anchor
-    own = doc.by_id.get(a.block)
-    if own is not None:
-        text = doc.texts[own]
-        starts = []
-        at = text.find(a.exact)
-        while at >= 0:
-            starts.append(at)
-            at = text.find(a.exact, at + 1)
-        if starts:
-            start = min(starts, key=lambda s: (abs(s - a.start), s))
-            same_number = (doc.blocks[own].paragraph or None) == (a.paragraph or None)
-            status = "anchored" if same_number else "moved"
-            return _place(note, doc, status, own, start, start + len(a.exact), 100.0)
-    found = doc.occurrences(a.exact) if a.exact else []
+    if not a.exact:
+        return None
+    found = doc.occurrences(a.exact)
     if not found:
         return None
+    own = doc.by_id.get(a.block)
     total = len(doc.blocks)
 
-    def fit(item: tuple[int, int]) -> float:
+    def context(item: tuple[int, int]) -> float:
         i, s = item
-        ctx = _context_score(note, doc.texts[i], s, s + len(a.exact))
-        return 0.7 * ctx + 0.3 * _proximity(note, i, total)
+        return _context_score(note, doc.texts[i], s, s + len(a.exact))
+
+    mine = [item for item in found if item[0] == own]
+    if mine:
+        i, start = min(mine, key=lambda item: (abs(item[1] - a.start), item[1]))
+        # Block ids of the page are positional: the same id with other words around the quote
+        # is another paragraph now (a split or a deletion before it), so look further.
+        if context((i, start)) >= SAME_PLACE_CONTEXT:
+            same_number = (doc.blocks[i].paragraph or None) == (a.paragraph or None)
+            status = "anchored" if same_number else "moved"
+            return _place(note, doc, status, i, start, start + len(a.exact), 100.0)
+
+    def fit(item: tuple[int, int]) -> float:
+        return 0.7 * context(item) + 0.3 * _proximity(note, item[0], total)
 
     i, start = max(found, key=fit)
     return _place(note, doc, "moved", i, start, start + len(a.exact), 100.0)
