@@ -130,6 +130,8 @@ def _plain_error(exc: Exception, path: Path) -> NotesError:
         why = "another copy of the reader kept them busy for too long"
     elif "unable to open" in text:
         why = f"the folder {path.parent} cannot be opened"
+    elif isinstance(exc, OSError):
+        why = f"the folder {path.parent} cannot be written to ({exc.strerror or exc})"
     else:
         why = f"of an error ({exc})"
     return NotesError(f"Your notes could not be saved because {why}; your text is kept.")
@@ -149,7 +151,10 @@ class NotesStore:
             raise _plain_error(exc, self.path) from None
         from reader.core.notes_backup import check_and_recover
 
-        self.recovery = check_and_recover(self.path, self.backups)
+        try:
+            self.recovery = check_and_recover(self.path, self.backups)
+        except (OSError, sqlite3.Error) as exc:
+            raise _plain_error(exc, self.path) from None
         self._db = self._connect()
         self._migrate()
         self._backup = backup
