@@ -93,9 +93,6 @@ def _exact(note: Note, doc: _Document) -> Placement | None:
     a = note.anchor
     if not a.exact:
         return None
-    found = doc.occurrences(a.exact)
-    if not found:
-        return None
     own = doc.by_id.get(a.block)
     total = len(doc.blocks)
 
@@ -103,15 +100,24 @@ def _exact(note: Note, doc: _Document) -> Placement | None:
         i, s = item
         return _context_score(note, doc.texts[i], s, s + len(a.exact))
 
-    mine = [item for item in found if item[0] == own]
-    if mine:
-        i, start = min(mine, key=lambda item: (abs(item[1] - a.start), item[1]))
-        # Block ids of the page are positional: the same id with other words around the quote
-        # is another paragraph now (a split or a deletion before it), so look further.
-        if context((i, start)) >= SAME_PLACE_CONTEXT:
-            same_number = (doc.blocks[i].paragraph or None) == (a.paragraph or None)
-            status = "anchored" if same_number else "moved"
-            return _place(note, doc, status, i, start, start + len(a.exact), 100.0)
+    if own is not None:
+        text = doc.texts[own]
+        mine = []
+        at = text.find(a.exact)
+        while at >= 0:
+            mine.append((own, at))
+            at = text.find(a.exact, at + 1)
+        if mine:
+            i, start = min(mine, key=lambda item: (abs(item[1] - a.start), item[1]))
+            # Block ids of the page are positional: the same id with other words around the
+            # quote is another paragraph now (a split, or a deletion before it): look further.
+            if context((i, start)) >= SAME_PLACE_CONTEXT:
+                same_number = (doc.blocks[i].paragraph or None) == (a.paragraph or None)
+                status = "anchored" if same_number else "moved"
+                return _place(note, doc, status, i, start, start + len(a.exact), 100.0)
+    found = doc.occurrences(a.exact)
+    if not found:
+        return None
 
     def fit(item: tuple[int, int]) -> float:
         return 0.7 * context(item) + 0.3 * _proximity(note, item[0], total)
