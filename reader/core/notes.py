@@ -13,7 +13,8 @@ finds every note where it was. Re-attachment itself lives in :mod:`reader.core.n
 
 Never lost: at open the database is checked (``PRAGMA quick_check``); a damaged file is moved
 aside and the newest good backup restored, with one sentence in :attr:`NotesStore.recovery`.
-Backups are made with SQLite's backup API, at most one a day, the last :data:`KEEP_BACKUPS` kept.
+Backups are made with SQLite's backup API, at most one a day, the last seven kept
+(:mod:`reader.core.notes_backup`).
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ __all__ = [
     "notes_as_search_items",
     "now",
     "parse_tags",
+    "search_block",
 ]
 
-KEEP_BACKUPS = 7
 BUSY_TIMEOUT_MS = 15000  # another writer holds the lock for milliseconds; wait well beyond that
 DB_NAME = "notes.sqlite3"
 
@@ -525,6 +526,24 @@ def _note_from_row(row: tuple) -> Note:
         placed_start=p_start,
         placed_end=p_end,
         placed_quote=p_quote,
+    )
+
+
+def search_block(note: Note) -> Block:
+    """A note as the search index holds it (kind ``note``, id ``note:<id>``): the UI passes
+    this to ``SearchIndex.update_block(block, "notes", title)`` after a save, and
+    ``remove_block("note:<id>")`` after a delete, so the index stays current without a rebuild."""
+    a = note.anchor
+    return Block(
+        id=f"note:{note.id}",
+        document=a.document,
+        tab=a.tab,
+        section=a.section,
+        section_title=a.section_title,
+        kind="note",
+        text=note.text,
+        paragraph=note.paragraph,
+        page=a.page,
     )
 
 

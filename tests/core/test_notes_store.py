@@ -203,6 +203,28 @@ def test_a_read_only_folder_is_one_plain_sentence(tmp_path: Path) -> None:
         folder.chmod(0o700)
 
 
+def test_an_older_schema_is_migrated_and_its_notes_kept(tmp_path: Path) -> None:
+    from reader.core.notes import MIGRATIONS
+
+    db = tmp_path / "notes.sqlite3"
+    con = sqlite3.connect(db)
+    con.executescript(MIGRATIONS[0])
+    con.execute(
+        'INSERT INTO notes (id, document, edition, block, exact, start, "end", created, '
+        "modified, text) VALUES ('n1', 'page', 'e', 'b', 'lead', 0, 4, 't', 't', 'kept')"
+    )
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with NotesStore(db) as store:
+        assert store.get("n1").text == "kept"
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "notes_in_order" in names
+    con.close()
+
+
 def test_a_newer_schema_is_refused_plainly(tmp_path: Path) -> None:
     db = tmp_path / "notes.sqlite3"
     con = sqlite3.connect(db)
