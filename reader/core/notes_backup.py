@@ -59,14 +59,19 @@ def backup_if_due(
 
 
 def is_healthy(path: Path) -> bool:
-    """True when SQLite opens the file and ``PRAGMA quick_check`` says ok."""
+    """False only when SQLite says the file is damaged (not a database, malformed, or
+    ``PRAGMA quick_check`` not ok). A busy or unreadable file is not called damaged: setting
+    aside a good file because another copy held a lock would be worse than no check."""
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         try:
             rows = db.execute("PRAGMA quick_check").fetchall()
         finally:
             db.close()
-    except sqlite3.Error:
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        return any(word in text for word in ("locked", "busy", "unable to open", "readonly"))
+    except sqlite3.DatabaseError:
         return False
     return rows == [("ok",)]
 
