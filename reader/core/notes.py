@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core.content import Block
 from reader.core.notes_model import (
@@ -42,6 +43,10 @@ from reader.core.notes_model import (
     now,
     parse_tags,
 )
+
+if TYPE_CHECKING:
+    from reader.core.notes_anchor import Placement
+    from reader.paths import UserDirs
 
 __all__ = [
     "COLOURS",
@@ -178,7 +183,7 @@ class NotesStore:
                 backup_if_due(self._db, self.backups)
 
     @classmethod
-    def open(cls, dirs) -> NotesStore:
+    def open(cls, dirs: UserDirs) -> NotesStore:
         """The store in the user data folder of ``dirs`` (a :class:`reader.paths.UserDirs`)."""
         return cls(Path(dirs.data) / DB_NAME, Path(dirs.data) / "notes-backups")
 
@@ -347,7 +352,7 @@ class NotesStore:
                     added += 1
         return added
 
-    def apply_placements(self, placements: Iterable, editions: Mapping[str, str]) -> int:
+    def apply_placements(self, placements: Iterable[Placement], editions: Mapping[str, str]) -> int:
         """Record where each note sits in the editions now open (from notes_anchor.reattach).
 
         Only rows that changed are written, so looking costs no writes once settled.

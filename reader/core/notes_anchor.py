@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from reader.core.content import Block
-from reader.core.notes import Note
+from reader.core.notes import Filter, Note, NotesError, NotesStore
 
 # A fuzzy match is kept only above these (0-100): tuned on reworded, split and deleted
 # paragraphs in tests/core/test_notes_anchor.py.
@@ -212,12 +212,15 @@ def apply_to(notes: Iterable[Note], placements: Iterable[Placement]) -> list[Not
     return placed
 
 
-def place_notes(store, blocks: Iterable[Block], editions: Mapping[str, str], where=None):
+def place_notes(
+    store: NotesStore,
+    blocks: Iterable[Block],
+    editions: Mapping[str, str],
+    where: Filter | None = None,
+) -> list[Note]:
     """Re-attach the store's notes to ``blocks`` (the edition now open), record the statuses,
     and return the notes as placed. A store that cannot be written (read-only folder) still
     gives the right statuses; they are just not remembered."""
-    from reader.core.notes import NotesError
-
     blocks = list(blocks)
     notes = store.list(where)
     placements = reattach(notes, blocks)

@@ -11,8 +11,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reader.core.content import PAGE_DOCUMENT, Block, ContentPack
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
 
 STATUSES = ("anchored", "moved", "changed", "unplaced")
 COLOURS = ("yellow", "green", "blue", "pink", "purple")
@@ -124,7 +128,7 @@ def parse_tags(text: str, explicit: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(sorted(tags))
 
 
-def edition_key(pack: ContentPack, document: str, library=None) -> str:
+def edition_key(pack: ContentPack, document: str, library: Library | None = None) -> str:
     """The edition a block belongs to: for the bundled page, the pack's id and edition
     (``gmc-leadership-management-2012@2012``); for an added document, its file's SHA-256, so a
     new file in a slot is a new edition. Unknown documents give ``""``."""
