@@ -205,3 +205,27 @@ def test_a_document_not_present_leaves_its_notes_unplaced_but_kept(store, pack) 
     placed = place_notes(store, pack.blocks(), {"page": edition_key(pack, "page")})
     assert [n.status for n in placed] == ["unplaced"]
     assert store.count() == 1
+
+
+@pytest.mark.parametrize("layout", ["inline", "spanning"])
+def test_notes_on_a_real_pdf_stay_anchored_when_it_is_laid_out_again(
+    tmp_path: Path, layout: str
+) -> None:
+    from reader.core.notes import Note
+    from reader.core.safeopen import extract_file
+    from tests.factories import make_guidance_pdf
+
+    make_guidance_pdf(tmp_path / "first.pdf", pages=6, paragraphs=14, layout="margin")
+    make_guidance_pdf(tmp_path / "again.pdf", pages=6, paragraphs=14, layout=layout)
+    first = extract_file(tmp_path / "first.pdf", "guidance-pdf", "guidance")
+    again = extract_file(tmp_path / "again.pdf", "guidance-pdf", "guidance")
+    ords = ordinals(first)
+    notes = [
+        Note(id=b.id, anchor=anchor_for(b, "sha-1", quote=b.text[10:50], ordinal=ords[b.id]))
+        for b in first
+        if b.kind == "pdf-paragraph" and len(b.text) > 50
+    ]
+    assert len(notes) >= 10
+    placed = reattach(notes, again)
+    assert {p.status for p in placed} == {"anchored"}
+    assert [p.block for p in placed] == [n.anchor.block for n in notes]
