@@ -49,6 +49,9 @@ class Services:
         doc_blocks, doc_titles = self.library.searchable()
         items.extend((b, "documents") for b in doc_blocks)
         titles.update(doc_titles)
+        from reader.core.notes import DB_NAME, notes_as_search_items
+
+        items.extend((b, "notes") for b in notes_as_search_items(self.dirs.data / DB_NAME))
         return items, titles
 
     def ensure_index(self, progress=None) -> str | None:
