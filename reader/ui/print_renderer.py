@@ -1,0 +1,302 @@
+"""Printing with Qt: a :class:`~reader.core.printing.PrintJob` painted onto a ``QPrinter``.
+
+Text jobs are laid out by a ``QTextDocument`` whose page height is the body of a printed page
+(the paper less the header and footer bands), so Qt moves a line that would cross a page edge
+to the next page. Headings and note tables that would be left at the foot of a page are
+measured after layout and given a page break before them. PDF pages are drawn by PyMuPDF at
+the printer's resolution (capped) for printers and the preview; when the output is a PDF file
+the original pages are placed as vectors afterwards, so their text stays text. Every page gets
+the same header and footer, so the dialog, its preview (``paintRequested``) and ``reader print``
+share :func:`paint_job`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextTable,
+)
+from PySide6.QtPrintSupport import QPrinter
+
+from reader.core.printing import PrintJob, stamp_pdf_pages
+
+MARGIN_MM = 15.0
+MAX_RASTER_DPI = 300.0  # a whole A4 page at 1200 dpi would be 550 MB of pixels
+_KEEP_PASSES = 4
+
+
+def make_printer(job: PrintJob, out: Path | None = None) -> QPrinter:
+    """A high-resolution printer set up for the job's paper and orientation (PDF if ``out``)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    configure_printer(printer, job)
+    if out is not None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+    return printer
+
+
+def configure_printer(printer: QPrinter, job: PrintJob) -> None:
+    size = QPageSize.PageSizeId.Letter if job.paper == "letter" else QPageSize.PageSizeId.A4
+    orientation = (
+        QPageLayout.Orientation.Landscape if job.landscape else QPageLayout.Orientation.Portrait
+    )
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(size),
+            orientation,
+            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    printer.setDocName(job.furniture.header_left)
+
+
+def print_to_pdf(job: PrintJob, out: Path) -> int:
+    """Print ``job`` to the PDF file ``out``; returns the number of pages."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    printer = make_printer(job, out)
+    pages = paint_job(job, printer)
+    if job.kind == "pdf-pages" and job.pdf_path is not None:
+        stamp_pdf_pages(out, job.pdf_path, job.pdf_pages, _pdf_body_rects(printer, pages))
+    return pages
+
+
+class _Bands:
+    """Where the header, body and footer sit on a page, in printer pixels."""
+
+    def __init__(self, printer: QPrinter) -> None:
+        rect = printer.pageLayout().paintRectPixels(printer.resolution())
+        self.width = float(rect.width())
+        self.height = float(rect.height())
+        self.scale = printer.resolution() / 72.0  # pixels per point
+        self.font = QFont("DejaVu Sans")
+        self.font.setPointSizeF(8.0)
+        line = QFontMetricsF(self.font, printer).height()
+        self.header = line * 2.6
+        self.footer = line * 2.6
+        self.body = QRectF(0, self.header, self.width, self.height - self.header - self.footer)
+
+
+def paint_job(job: PrintJob, printer: QPrinter) -> int:
+    """Paint every page of ``job`` with its header and footer; returns the page count.
+
+    The print preview can call this from its ``paintRequested(QPrinter*)`` signal.
+    """
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("the printer could not be started (is the output file writable?)")
+    try:
+        bands = _Bands(printer)
+        if job.kind == "pdf-pages":
+            return _paint_pdf_pages(job, printer, painter, bands)
+        return _paint_text(job, printer, painter, bands)
+    finally:
+        painter.end()
+
+
+def layout_document(job: PrintJob, printer: QPrinter) -> QTextDocument:
+    """The job's HTML laid out in pages of the printer's body size, headings kept with text."""
+    bands = _Bands(printer)
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(printer)
+    font = QFont("DejaVu Serif")
+    font.setPointSizeF(11.0)
+    doc.setDefaultFont(font)
+    doc.setHtml(job.html)
+    doc.setDocumentMargin(0)
+    doc.setPageSize(QSizeF(bands.width, bands.body.height()))
+    _keep_together(doc)
+    return doc
+
+
+def _keep_together(doc: QTextDocument) -> None:
+    """Move a heading, or a paragraph with its margin note, that would be cut off by the
+    page foot to the next page. Each fix can shift later pages, so a few passes are made."""
+    page_h = doc.pageSize().height()
+    layout = doc.documentLayout()
+    for _ in range(_KEEP_PASSES):
+        moved = False
+        block = doc.begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            table = QTextCursor(block).currentTable()
+            if table is not None:
+                moved |= _keep_table(doc, table, page_h)
+                block = table.lastCursorPosition().block().next()
+                continue
+            if block.blockFormat().headingLevel() > 0:
+                following = block.next()
+                if following.isValid():
+                    nxt = layout.blockBoundingRect(following)
+                    top_page = int(rect.top() // page_h)
+                    # the first line of what follows must share the heading's page
+                    first_line = nxt.top() + min(nxt.height(), 3 * rect.height())
+                    if int(first_line // page_h) > top_page and rect.top() % page_h > 1:
+                        fmt = block.blockFormat()
+                        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                        QTextCursor(block).setBlockFormat(fmt)
+                        moved = True
+            block = block.next()
+        if not moved:
+            return
+
+
+def _keep_table(doc: QTextDocument, table: QTextTable, page_h: float) -> bool:
+    frame_fmt = table.frameFormat()
+    if frame_fmt.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
+        return False
+    rect = doc.documentLayout().frameBoundingRect(table)
+    if rect.height() >= page_h * 0.9:
+        return False  # taller than a page: it must split somewhere
+    if int(rect.top() // page_h) == int((rect.bottom() - 1) // page_h):
+        return False
+    frame_fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    table.setFormat(frame_fmt)
+    return True
+
+
+def _page_sections(doc: QTextDocument, job: PrintJob) -> list[str]:
+    """The section to name in each page's header: the one in force at the page's first line."""
+    layout = doc.documentLayout()
+    page_h = doc.pageSize().height()
+    starts: list[tuple[float, str]] = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            for name in it.fragment().charFormat().anchorNames():
+                if name in job.sections:
+                    starts.append((layout.blockBoundingRect(block).top(), job.sections[name]))
+            it += 1
+        block = block.next()
+    starts.sort(key=lambda item: item[0])
+    titles = []
+    for page in range(doc.pageCount()):
+        top = page * page_h + 2.0 * (page_h / 1000.0)  # a heading at the very top counts
+        current = next((t for y, t in starts if y >= page * page_h), job.furniture.section)
+        for y, title in starts:
+            if y <= top:
+                current = title
+        titles.append(current or job.furniture.section)
+    return titles
+
+
+def _paint_text(job: PrintJob, printer: QPrinter, painter: QPainter, bands: _Bands) -> int:
+    doc = layout_document(job, printer)
+    total = doc.pageCount()
+    sections = _page_sections(doc, job)
+    page_h = doc.pageSize().height()
+    context = QAbstractTextDocumentLayout.PaintContext()
+    for page in range(total):
+        if page:
+            printer.newPage()
+        painter.save()
+        painter.translate(0, bands.body.top() - page * page_h)
+        clip = QRectF(0, page * page_h, bands.width, page_h)
+        painter.setClipRect(clip)
+        context.clip = clip
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+        _paint_furniture(painter, bands, job, sections[page], page + 1, total)
+    return total
+
+
+def _paint_pdf_pages(job: PrintJob, printer: QPrinter, painter: QPainter, bands: _Bands) -> int:
+    import pymupdf
+
+    from reader.core.pdfdoc import render_page
+
+    total = len(job.pdf_pages)
+    to_file = bool(printer.outputFileName())
+    cap = min(1.0, MAX_RASTER_DPI / printer.resolution())
+    with pymupdf.open(str(job.pdf_path)) as src:
+        for n, index in enumerate(job.pdf_pages):
+            if n:
+                printer.newPage()
+            section = f"{job.furniture.section}, page {index + 1}"
+            _paint_furniture(painter, bands, job, section, n + 1, total)
+            if to_file:
+                continue  # the vector page is placed afterwards by stamp_pdf_pages
+            target = _fit(bands.body, *src[index].rect[2:])
+            # as many pixels as the printer has dots in the target, up to MAX_RASTER_DPI
+            needed = 72.0 * target.width() / src[index].rect.width
+            shot = render_page(src, index, dpi=needed * cap)
+            image = QImage(
+                shot.samples, shot.width, shot.height, shot.stride, QImage.Format.Format_RGB888
+            )
+            painter.drawImage(target, image)
+    return total
+
+
+def _fit(area: QRectF, width_pt: float, height_pt: float) -> QRectF:
+    scale = min(area.width() / width_pt, area.height() / height_pt)
+    w, h = width_pt * scale, height_pt * scale
+    return QRectF(area.left() + (area.width() - w) / 2, area.top() + (area.height() - h) / 2, w, h)
+
+
+def _pdf_body_rects(printer: QPrinter, pages: int) -> list[tuple[float, float, float, float]]:
+    """The body rectangle of each printed page in PDF points, for stamping the vector pages."""
+    bands = _Bands(printer)
+    origin = printer.pageLayout().paintRect(QPageLayout.Unit.Point).topLeft()
+    return [_rect_points(bands, origin)] * pages
+
+
+def _rect_points(bands: _Bands, origin) -> tuple[float, float, float, float]:
+    body = bands.body
+    s = bands.scale
+    x0, y0 = origin.x() + body.left() / s, origin.y() + body.top() / s
+    return (x0, y0, x0 + body.width() / s, y0 + body.height() / s)
+
+
+def _paint_furniture(
+    painter: QPainter, bands: _Bands, job: PrintJob, section: str, page: int, total: int
+) -> None:
+    """The header (title and edition, section) and footer (date, notice, page X of Y)."""
+    furniture = job.furniture
+    painter.save()
+    painter.setFont(bands.font)
+    painter.setPen(QPen(QColor("#333333")))
+    line = QFontMetricsF(bands.font, painter.device()).height()
+    top = QRectF(0, 0, bands.width, line)
+    painter.drawText(top, Qt.AlignmentFlag.AlignLeft, furniture.header_left)
+    second = QRectF(0, line, bands.width, line)
+    painter.drawText(second, Qt.AlignmentFlag.AlignLeft, _elide(section, bands, painter))
+    rule = bands.header - line * 0.4
+    painter.setPen(QPen(QColor("#999999"), bands.scale * 0.5))
+    painter.drawLine(0, int(rule), int(bands.width), int(rule))
+    foot = bands.height - bands.footer + line * 0.4
+    painter.drawLine(0, int(foot), int(bands.width), int(foot))
+    painter.setPen(QPen(QColor("#333333")))
+    low = QRectF(0, foot + line * 0.4, bands.width, line)
+    painter.drawText(low, Qt.AlignmentFlag.AlignLeft, furniture.footer_left())
+    painter.drawText(low, Qt.AlignmentFlag.AlignRight, furniture.page_label(page, total))
+    painter.restore()
+
+
+def _elide(text: str, bands: _Bands, painter: QPainter) -> str:
+    metrics = QFontMetricsF(bands.font, painter.device())
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, bands.width)
+
+
+def bare_print(html: str, printer: QPrinter) -> int:
+    """Qt's own ``QTextDocument.print_`` of the same HTML: the benchmark's baseline."""
+    doc = QTextDocument()
+    doc.setHtml(html)
+    doc.print_(printer)
+    return doc.pageCount()
+
