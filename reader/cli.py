@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", parents=[common], help="add a document to your library")
     add.add_argument("file", type=Path)
     add.add_argument("--slot", metavar="ID", help="the document slot it fills")
+
+    from reader.commands import print_cmd
+
+    print_cmd.add_parser(commands, common)
     return parser
 
 
@@ -246,6 +250,7 @@ COMMANDS = {
     "add": cmd_add,
     "search": cmd_search,
     "index": cmd_index,
+    "print": lambda args: args.handler(args),
 }
 
 

@@ -221,7 +221,7 @@ def _document(slot: str, pack: ContentPack, library):
         raise PrintError(f"There is no document '{slot}'; the documents are {known}.") from None
     doc = library.for_slot(slot) if library is not None else None
     if doc is None:
-        raise PrintError(f"“{title}” has not been added yet; add it with reader add FILE first.")
+        raise PrintError(f"“{title}” has not been added yet, so it cannot be printed.")
     return doc
 
 
@@ -383,8 +383,7 @@ def build_html(
         for number, block, note in endnotes:
             where = f"para {block.paragraph}" if block.paragraph else block.section_title
             out.append(
-                f'<p>{_note_html(number, note)}<br><span class="small">on {_esc(where)}'
-                "</span></p>"
+                f'<p>{_note_html(number, note)}<br><span class="small">on {_esc(where)}</span></p>'
             )
     out.append("</body></html>")
     return "".join(out), sections

@@ -299,4 +299,3 @@ def bare_print(html: str, printer: QPrinter) -> int:
     doc.setHtml(html)
     doc.print_(printer)
     return doc.pageCount()
-
