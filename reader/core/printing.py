@@ -13,6 +13,7 @@ escaped, so a note containing ``<b>`` or ``<script>`` prints as those characters
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import html
 import re
@@ -408,7 +409,8 @@ def handouts_html(blocks: Sequence[Block], per_page: int) -> tuple[str, dict[str
         out.append(
             f'<table{breaking} width="100%" border="1" cellspacing="0" '
             'cellpadding="6" style="border-color: #888; margin-bottom: 10pt"><tr>'
-            f'<td width="55%" valign="top"><a name="{anchor}"></a><b>Slide {(slide.page or 0) + 1}: {_esc(title)}</b>'
+            f'<td width="55%" valign="top"><a name="{anchor}"></a>'
+            f"<b>Slide {(slide.page or 0) + 1}: {_esc(title)}</b>"
             f"<br>{_esc(body)}</td>"
             '<td width="45%" valign="top"><span class="small">Speaker notes</span><br>'
             f"{_esc(note) if note else '<i>(none)</i>'}</td></tr></table>"
@@ -484,10 +486,9 @@ def citation_for(block: Block, pack: ContentPack) -> tuple[str, str]:
         where = block.section_title
     title = pack.title
     if block.document not in ("page", GUIDANCE_SLOT):
-        try:
+        # a document outside every slot is cited as the guidance it sits beside
+        with contextlib.suppress(KeyError):
             title = pack.slot(block.document).title
-        except KeyError:
-            pass  # a document outside every slot: cite the guidance it sits beside
     tail = f", {where}" if where else ""
     plain = f"(GMC, {title}, {pack.edition}{tail})"
     rich = f"(GMC, <i>{_esc(title)}</i>, {_esc(pack.edition)}{_esc(tail)})"
