@@ -121,6 +121,8 @@ def layout_document(job: PrintJob, printer: QPrinter) -> QTextDocument:
     doc.setDocumentMargin(0)
     doc.setPageSize(QSizeF(bands.width, bands.body.height()))
     _keep_together(doc)
+    # the page breaks added above are laid out lazily; a fresh layout makes pageCount() true
+    doc.documentLayout().documentChanged(0, 0, doc.characterCount())
     return doc
 
 

@@ -65,7 +65,8 @@ def test_paragraph_list_errors_are_one_sentence(text: str, words: str) -> None:
         parse_paragraph_list(text, LABELS)
     message = str(caught.value)
     assert words in message
-    assert message.endswith(".") and message.count(". ") == 0
+    assert message.endswith(".")
+    assert message.count(". ") == 0
 
 
 def test_page_lists() -> None:
@@ -115,7 +116,8 @@ def test_paragraph_range_of_the_added_guidance(pack, library) -> None:
 
 def test_pdf_pages_and_handouts_jobs(pack, library, tmp_path) -> None:
     job = build_print_job(PrintRequest(document="guidance-pdf", pages="2–3"), pack, library)
-    assert job.kind == "pdf-pages" and job.pdf_pages == [1, 2]
+    assert job.kind == "pdf-pages"
+    assert job.pdf_pages == [1, 2]
     with pytest.raises(PrintError, match="past the end"):
         build_print_job(PrintRequest(document="guidance-pdf", pages="5–9"), pack, library)
     library.add(make_deck(tmp_path / "deck.pptx", slides=4), slot_id="presentation")
@@ -129,13 +131,17 @@ def test_notes_print_only_when_asked_marked_and_escaped(pack) -> None:
     block = pack.tab("shared-leadership").blocks[2]
     note = PrintNote(block.id, "<b>mine</b> <script>alert(1)</script>", colour="#ffee88")
     plain, _ = build_html([block], PrintRequest(), [note])
-    assert "mine" not in plain and "Your note" not in plain and "#ffee88" not in plain
+    assert "mine" not in plain
+    assert "Your note" not in plain
+    assert "#ffee88" not in plain
     margin, _ = build_html([block], PrintRequest(notes="margin", highlights=True), [note])
     assert "Your note:" in margin
-    assert "&lt;b&gt;mine&lt;/b&gt; &lt;script&gt;" in margin and "<script>" not in margin
+    assert "&lt;b&gt;mine&lt;/b&gt; &lt;script&gt;" in margin
+    assert "<script>" not in margin
     assert "background-color: #ffee88" in margin
     end, _ = build_html([block], PrintRequest(notes="endnotes"), [note])
-    assert "[Your note 1]" in end and "Your notes</h2>" in end
+    assert "[Your note 1]" in end
+    assert "Your notes</h2>" in end
 
 
 def test_paragraph_numbers_can_be_left_out(pack, library) -> None:
@@ -150,7 +156,9 @@ def test_paragraph_numbers_can_be_left_out(pack, library) -> None:
 def test_citation_plain_and_html(pack, library) -> None:
     block = next(b for b in library.blocks_of(library.for_slot("guidance-pdf")) if b.paragraph)
     plain, rich = citation_for(block, pack)
-    assert plain == f"(GMC, Leadership and management for all doctors, 2012, para {block.paragraph})"
+    assert (
+        plain == f"(GMC, Leadership and management for all doctors, 2012, para {block.paragraph})"
+    )
     assert rich == (
         f"(GMC, <i>Leadership and management for all doctors</i>, 2012, para {block.paragraph})"
     )
