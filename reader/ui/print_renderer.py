@@ -69,10 +69,26 @@ def print_to_pdf(job: PrintJob, out: Path) -> int:
     """Print ``job`` to the PDF file ``out``; returns the number of pages."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    printer = make_printer(job, out)
-    pages = paint_job(job, printer)
-    if job.kind == "pdf-pages" and job.pdf_path is not None:
-        stamp_pdf_pages(out, job.pdf_path, job.pdf_pages, _pdf_body_rects(printer, pages))
+    return print_job(job, make_printer(job, out))
+
+
+def _to_pdf_file(printer: QPrinter) -> bool:
+    return printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and bool(
+        printer.outputFileName()
+    )
+
+
+def print_job(job: PrintJob, printer: QPrinter) -> int:
+    """Print ``job`` on a printer the user chose (or a PDF file); returns the page count.
+
+    For a PDF file, the pages of a PDF document are placed afterwards as vectors, so their
+    text stays selectable; a real printer gets them drawn at its resolution.
+    """
+    vectors = job.kind == "pdf-pages" and _to_pdf_file(printer)
+    pages = paint_job(job, printer, raster_pdf_pages=not vectors)
+    if vectors and job.pdf_path is not None:
+        rects = _pdf_body_rects(printer, pages)
+        stamp_pdf_pages(Path(printer.outputFileName()), job.pdf_path, job.pdf_pages, rects)
     return pages
 
 
@@ -92,10 +108,11 @@ class _Bands:
         self.body = QRectF(0, self.header, self.width, self.height - self.header - self.footer)
 
 
-def paint_job(job: PrintJob, printer: QPrinter) -> int:
+def paint_job(job: PrintJob, printer: QPrinter, *, raster_pdf_pages: bool = True) -> int:
     """Paint every page of ``job`` with its header and footer; returns the page count.
 
-    The print preview can call this from its ``paintRequested(QPrinter*)`` signal.
+    The print preview calls this from its ``paintRequested(QPrinter*)`` signal. With
+    ``raster_pdf_pages=False`` the body of PDF pages is left blank for :func:`print_job`.
     """
     painter = QPainter()
     if not painter.begin(printer):
@@ -103,7 +120,7 @@ def paint_job(job: PrintJob, printer: QPrinter) -> int:
     try:
         bands = _Bands(printer)
         if job.kind == "pdf-pages":
-            return _paint_pdf_pages(job, printer, painter, bands)
+            return _paint_pdf_pages(job, printer, painter, bands, raster_pdf_pages)
         return _paint_text(job, printer, painter, bands)
     finally:
         painter.end()
@@ -116,6 +133,8 @@ def layout_document(job: PrintJob, printer: QPrinter) -> QTextDocument:
     doc.documentLayout().setPaintDevice(printer)
     font = QFont("DejaVu Serif")
     font.setPointSizeF(11.0)
+    # no "fi"/"fl" ligatures: text copied or searched in the printed PDF reads as typed
+    font.setFeature(QFont.Tag("liga"), 0)
     doc.setDefaultFont(font)
     doc.setHtml(job.html)
     doc.setDocumentMargin(0)
@@ -159,7 +178,7 @@ def _keep_together(doc: QTextDocument) -> None:
 
 
 def _keep_table(doc: QTextDocument, table: QTextTable, page_h: float) -> bool:
-    frame_fmt = table.frameFormat()
+    frame_fmt = table.format()
     if frame_fmt.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
         return False
     rect = doc.documentLayout().frameBoundingRect(table)
@@ -218,13 +237,14 @@ def _paint_text(job: PrintJob, printer: QPrinter, painter: QPainter, bands: _Ban
     return total
 
 
-def _paint_pdf_pages(job: PrintJob, printer: QPrinter, painter: QPainter, bands: _Bands) -> int:
+def _paint_pdf_pages(
+    job: PrintJob, printer: QPrinter, painter: QPainter, bands: _Bands, raster: bool
+) -> int:
     import pymupdf
 
     from reader.core.pdfdoc import render_page
 
     total = len(job.pdf_pages)
-    to_file = bool(printer.outputFileName())
     cap = min(1.0, MAX_RASTER_DPI / printer.resolution())
     with pymupdf.open(str(job.pdf_path)) as src:
         for n, index in enumerate(job.pdf_pages):
@@ -232,7 +252,7 @@ def _paint_pdf_pages(job: PrintJob, printer: QPrinter, painter: QPainter, bands:
                 printer.newPage()
             section = f"{job.furniture.section}, page {index + 1}"
             _paint_furniture(painter, bands, job, section, n + 1, total)
-            if to_file:
+            if not raster:
                 continue  # the vector page is placed afterwards by stamp_pdf_pages
             target = _fit(bands.body, *src[index].rect[2:])
             # as many pixels as the printer has dots in the target, up to MAX_RASTER_DPI

@@ -209,3 +209,45 @@ def test_headings_are_never_left_at_the_foot_of_a_page(qapp, tmp_path) -> None:
     printed_text = body_text(doc)
     for block in blocks:
         assert block.text in printed_text
+
+
+def test_a_printer_gets_pdf_pages_drawn_sharp_at_its_resolution(qapp, services, tmp_path) -> None:
+    from reader.ui.print_renderer import MAX_RASTER_DPI, make_printer, paint_job
+
+    job = build_print_job(
+        PrintRequest(document="guidance-pdf", pages="2"), services.pack, services.library
+    )
+    out = tmp_path / "raster.pdf"
+    printer = make_printer(job, out)
+    assert paint_job(job, printer) == 1  # what the preview and a real printer are sent
+    page = pymupdf.open(out)[0]
+    images = page.get_image_info()
+    assert len(images) == 1
+    (x0, _, x1, _) = images[0]["bbox"]
+    dpi = images[0]["width"] / ((x1 - x0) / 72.0)
+    assert dpi == pytest.approx(MAX_RASTER_DPI, rel=0.02)
+    assert NOTICE in text_of(page)
+
+
+def test_a_margin_note_stays_beside_its_paragraph(qapp, tmp_path) -> None:
+    from reader.core.content import Block
+    from reader.core.printing import Furniture, PrintJob, build_html
+
+    blocks, notes = [], []
+    for i in range(60):
+        text = " ".join(f"Synthetic clause {i}.{k} about rota planning." for k in range(i % 5 + 1))
+        blocks.append(Block(f"p{i}", "t", "t", "s", "Section", "paragraph", text))
+        if i % 4 == 0:
+            notes.append(PrintNote(f"p{i}", f"Note number {i} " + "with more words " * (i % 6)))
+    html, sections = build_html(blocks, PrintRequest(notes="margin"), notes)
+    job = PrintJob(Furniture("Title", "2012", "Section", "1 January 2026"), html=html)
+    job.sections = sections
+    out = tmp_path / "notes.pdf"
+    print_to_pdf(job, out)
+    doc = pymupdf.open(out)
+    assert doc.page_count >= 2
+    for note in notes:
+        number = note.block_id[1:]
+        pages_with_note = [p.number for p in doc if f"Note number {number} " in text_of(p)]
+        pages_with_para = [p.number for p in doc if f"Synthetic clause {number}.0 " in text_of(p)]
+        assert pages_with_note == pages_with_para, note.block_id
