@@ -405,10 +405,10 @@ def handouts_html(blocks: Sequence[Block], per_page: int) -> tuple[str, dict[str
         sections[anchor] = f"Slide {(slide.page or 0) + 1}"
         title, _, body = slide.text.partition("\n")
         note = notes.get(slide.page, "")
-        breaking = ' style="page-break-before: always"' if i and i % per_page == 0 else ""
+        breaking = "page-break-before: always; " if i and i % per_page == 0 else ""
         out.append(
-            f'<table{breaking} width="100%" border="1" cellspacing="0" '
-            'cellpadding="6" style="border-color: #888; margin-bottom: 10pt"><tr>'
+            f'<table width="100%" border="1" cellspacing="0" cellpadding="6" '
+            f'style="{breaking}border-color: #888; margin-bottom: 10pt"><tr>'
             f'<td width="55%" valign="top"><a name="{anchor}"></a>'
             f"<b>Slide {(slide.page or 0) + 1}: {_esc(title)}</b>"
             f"<br>{_esc(body)}</td>"

@@ -12,9 +12,10 @@ share :func:`paint_job`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -28,7 +29,6 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
-    QTextTable,
 )
 from PySide6.QtPrintSupport import QPrinter
 
@@ -36,7 +36,6 @@ from reader.core.printing import PrintJob, stamp_pdf_pages
 
 MARGIN_MM = 15.0
 MAX_RASTER_DPI = 300.0  # a whole A4 page at 1200 dpi would be 550 MB of pixels
-_KEEP_PASSES = 4
 
 
 def make_printer(job: PrintJob, out: Path | None = None) -> QPrinter:
@@ -126,8 +125,32 @@ def paint_job(job: PrintJob, printer: QPrinter, *, raster_pdf_pages: bool = True
         painter.end()
 
 
-def layout_document(job: PrintJob, printer: QPrinter) -> QTextDocument:
-    """The job's HTML laid out in pages of the printer's body size, headings kept with text."""
+@dataclass(frozen=True)
+class _Line:
+    """A piece of the laid-out text that must not be cut: a line, or a whole table."""
+
+    top: float
+    bottom: float
+    keep_with_next: bool = False  # a heading's lines stay with what follows
+    break_before: bool = False  # the HTML asked for a page break here (handouts)
+
+
+@dataclass
+class Layout:
+    """The job's HTML laid out once at the body width, and where each page starts and ends."""
+
+    doc: QTextDocument
+    pages: list[tuple[float, float]]  # (top, bottom) of each page's slice of the document
+
+
+def layout_document(job: PrintJob, printer: QPrinter) -> Layout:
+    """Lay the job's HTML out at the printer's body width and cut it into pages.
+
+    The text is laid out once, as one long column; pages are cut only between lines, never
+    straight after a heading, and not through a table (a paragraph with its margin note) that
+    fits on a page. Cutting by measurement, rather than adding page breaks and laying the
+    document out again, keeps printing of long documents quick.
+    """
     bands = _Bands(printer)
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(printer)
@@ -138,63 +161,78 @@ def layout_document(job: PrintJob, printer: QPrinter) -> QTextDocument:
     doc.setDefaultFont(font)
     doc.setHtml(job.html)
     doc.setDocumentMargin(0)
-    doc.setPageSize(QSizeF(bands.width, bands.body.height()))
-    _keep_together(doc)
-    # the page breaks added above are laid out lazily; a fresh layout makes pageCount() true
-    doc.documentLayout().documentChanged(0, 0, doc.characterCount())
-    return doc
+    doc.setTextWidth(bands.width)
+    return Layout(doc, _cut_pages(_lines(doc), bands.body.height()))
 
 
-def _keep_together(doc: QTextDocument) -> None:
-    """Move a heading, or a paragraph with its margin note, that would be cut off by the
-    page foot to the next page. Each fix can shift later pages, so a few passes are made."""
-    page_h = doc.pageSize().height()
+def _lines(doc: QTextDocument) -> list[_Line]:
     layout = doc.documentLayout()
-    for _ in range(_KEEP_PASSES):
-        moved = False
-        block = doc.begin()
-        while block.isValid():
-            rect = layout.blockBoundingRect(block)
-            table = QTextCursor(block).currentTable()
-            if table is not None:
-                moved |= _keep_table(doc, table, page_h)
-                block = table.lastCursorPosition().block().next()
-                continue
-            if block.blockFormat().headingLevel() > 0:
-                following = block.next()
-                if following.isValid():
-                    nxt = layout.blockBoundingRect(following)
-                    top_page = int(rect.top() // page_h)
-                    # the first line of what follows must share the heading's page
-                    first_line = nxt.top() + min(nxt.height(), 3 * rect.height())
-                    if int(first_line // page_h) > top_page and rect.top() % page_h > 1:
-                        fmt = block.blockFormat()
-                        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-                        QTextCursor(block).setBlockFormat(fmt)
-                        moved = True
-            block = block.next()
-        if not moved:
-            return
+    out: list[_Line] = []
+    block = doc.begin()
+    while block.isValid():
+        table = QTextCursor(block).currentTable()
+        if table is not None:
+            rect = layout.frameBoundingRect(table)
+            policy = table.format().pageBreakPolicy()
+            forced = bool(policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            out.append(_Line(rect.top(), rect.bottom(), break_before=forced))
+            block = table.lastCursorPosition().block().next()
+            continue
+        top = layout.blockBoundingRect(block).top()
+        text_layout = block.layout()
+        heading = block.blockFormat().headingLevel() > 0
+        policy = block.blockFormat().pageBreakPolicy()
+        forced = bool(policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        origin = text_layout.position().y() if text_layout.lineCount() else top
+        for i in range(text_layout.lineCount()):
+            line = text_layout.lineAt(i)
+            y = origin + line.y()
+            out.append(_Line(y, y + line.height(), heading, forced and i == 0))
+        block = block.next()
+    return out
 
 
-def _keep_table(doc: QTextDocument, table: QTextTable, page_h: float) -> bool:
-    frame_fmt = table.format()
-    if frame_fmt.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
-        return False
-    rect = doc.documentLayout().frameBoundingRect(table)
-    if rect.height() >= page_h * 0.9:
-        return False  # taller than a page: it must split somewhere
-    if int(rect.top() // page_h) == int((rect.bottom() - 1) // page_h):
-        return False
-    frame_fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-    table.setFormat(frame_fmt)
-    return True
+def _cut_pages(lines: list[_Line], page_h: float) -> list[tuple[float, float]]:
+    """Greedy cuts: each page ends at the last allowed gap between lines that fits.
+
+    A page's slice stops where the next piece begins, so nothing of the next page is drawn
+    (clipped text would still be in a PDF's text, found by search and copy).
+    """
+    if not lines:
+        return [(0.0, page_h)]
+    pages: list[tuple[float, float]] = []
+    start = 0  # index of the first line on the page
+    top = lines[0].top
+    while start < len(lines):
+        limit = top + page_h
+        end = start  # index of the last line that fits
+        best = None  # index of the last line after which a cut is allowed
+        i = start
+        while i < len(lines) and lines[i].bottom <= limit + 0.01:
+            if i > start and lines[i].break_before:
+                break
+            end = i
+            if not lines[i].keep_with_next:
+                best = i
+            i += 1
+        if i == start:
+            # one piece taller than a page (a very long table): cut it at the page height
+            pages.append((top, limit))
+            top = limit
+            continue
+        if i >= len(lines) or lines[i].break_before or best is None:
+            best = end
+        cut = lines[best].bottom
+        if best + 1 < len(lines):
+            cut = max(top, min(cut, lines[best + 1].top))
+        pages.append((top, cut))
+        start, top = best + 1, cut
+    return pages
 
 
-def _page_sections(doc: QTextDocument, job: PrintJob) -> list[str]:
+def _page_sections(layout: Layout, job: PrintJob) -> list[str]:
     """The section to name in each page's header: the one in force at the page's first line."""
-    layout = doc.documentLayout()
-    page_h = doc.pageSize().height()
+    doc = layout.doc
     starts: list[tuple[float, str]] = []
     block = doc.begin()
     while block.isValid():
@@ -202,36 +240,35 @@ def _page_sections(doc: QTextDocument, job: PrintJob) -> list[str]:
         while not it.atEnd():
             for name in it.fragment().charFormat().anchorNames():
                 if name in job.sections:
-                    starts.append((layout.blockBoundingRect(block).top(), job.sections[name]))
+                    y = doc.documentLayout().blockBoundingRect(block).top()
+                    starts.append((y, job.sections[name]))
             it += 1
         block = block.next()
     starts.sort(key=lambda item: item[0])
     titles = []
-    for page in range(doc.pageCount()):
-        top = page * page_h + 2.0 * (page_h / 1000.0)  # a heading at the very top counts
-        current = next((t for y, t in starts if y >= page * page_h), job.furniture.section)
+    for top, bottom in layout.pages:
+        current = next((t for y, t in starts if top <= y < bottom), job.furniture.section)
         for y, title in starts:
-            if y <= top:
+            if y <= top + 1.0:  # a heading at the very top of the page counts
                 current = title
         titles.append(current or job.furniture.section)
     return titles
 
 
 def _paint_text(job: PrintJob, printer: QPrinter, painter: QPainter, bands: _Bands) -> int:
-    doc = layout_document(job, printer)
-    total = doc.pageCount()
-    sections = _page_sections(doc, job)
-    page_h = doc.pageSize().height()
+    layout = layout_document(job, printer)
+    total = len(layout.pages)
+    sections = _page_sections(layout, job)
     context = QAbstractTextDocumentLayout.PaintContext()
-    for page in range(total):
+    for page, (top, bottom) in enumerate(layout.pages):
         if page:
             printer.newPage()
         painter.save()
-        painter.translate(0, bands.body.top() - page * page_h)
-        clip = QRectF(0, page * page_h, bands.width, page_h)
+        painter.translate(0, bands.body.top() - top)
+        clip = QRectF(0, top, bands.width, bottom - top)
         painter.setClipRect(clip)
         context.clip = clip
-        doc.documentLayout().draw(painter, context)
+        layout.doc.documentLayout().draw(painter, context)
         painter.restore()
         _paint_furniture(painter, bands, job, sections[page], page + 1, total)
     return total

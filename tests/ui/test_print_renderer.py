@@ -105,6 +105,9 @@ def test_no_line_is_clipped_and_headings_stay_with_their_text(qapp, services, tm
     text = body_text(doc)
     for block in job.blocks:
         assert flat(block.text) in text, block.id  # every word printed, in order
+    # and printed once: a line cut off at a page foot would also hide in the PDF's text
+    expected = sum(len(b.text.split()) + (1 if b.paragraph else 0) for b in job.blocks)
+    assert len(text.split()) == expected
     headings = {b.text for b in job.blocks if b.kind == "heading"}
     for page in doc:
         lines = body_lines(page)
