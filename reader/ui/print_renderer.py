@@ -352,9 +352,8 @@ def _elide(text: str, bands: _Bands, painter: QPainter) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, bands.width)
 
 
-def bare_print(html: str, printer: QPrinter) -> int:
+def bare_print(html: str, printer: QPrinter) -> None:
     """Qt's own ``QTextDocument.print_`` of the same HTML: the benchmark's baseline."""
     doc = QTextDocument()
     doc.setHtml(html)
     doc.print_(printer)
-    return doc.pageCount()

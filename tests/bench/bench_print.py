@@ -75,7 +75,9 @@ def main() -> int:
         ours = folder / "ours.pdf"
         ours_s, pages = _timed(lambda: print_to_pdf(job, ours))
         bare = folder / "bare.pdf"
-        bare_s, bare_pages = _timed(lambda: bare_print(html, make_printer(job, bare)))
+        bare_s, _ = _timed(lambda: bare_print(html, make_printer(job, bare)))
+        with pymupdf.open(bare) as printed:
+            bare_pages = printed.page_count  # print_ paginates a copy; count what it wrote
         size_kb = ours.stat().st_size // 1024
 
     total_s = build_s + ours_s
