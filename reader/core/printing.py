@@ -273,16 +273,18 @@ def select_blocks(
 
 
 # ----------------------------------------------------------------------------- HTML
+# Qt's rich text reads margins and padding only in px (1/96 inch, scaled to the printer);
+# font sizes in pt.
 
 _CSS = """
 body { font-family: 'DejaVu Serif', Georgia, serif; font-size: 11pt; color: #000; }
-h1 { font-size: 17pt; margin-top: 10pt; margin-bottom: 6pt; }
-h2 { font-size: 14pt; margin-top: 10pt; margin-bottom: 4pt; }
-h3 { font-size: 12pt; margin-top: 8pt; margin-bottom: 3pt; }
-p { margin-top: 0pt; margin-bottom: 6pt; }
+h1 { font-size: 17pt; margin-top: 13px; margin-bottom: 8px; }
+h2 { font-size: 14pt; margin-top: 13px; margin-bottom: 5px; }
+h3 { font-size: 12pt; margin-top: 11px; margin-bottom: 4px; }
+p { margin-top: 0px; margin-bottom: 8px; }
 .num { font-weight: bold; }
-.example { margin-left: 14pt; font-style: italic; }
-.speaker { margin-left: 14pt; color: #333; }
+.example { margin-left: 19px; font-style: italic; }
+.speaker { margin-left: 19px; color: #333; }
 .small { font-size: 9pt; color: #444; }
 .mynote { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; color: #123a6b; }
 .marker { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8pt; color: #123a6b; }
@@ -304,8 +306,8 @@ def _block_html(block: Block, options: PrintRequest, highlight: str) -> str:
     number = ""
     if options.paragraph_numbers and block.paragraph:
         number = f'<span class="num">{_esc(block.paragraph)}</span>&nbsp;&nbsp;'
-    indent = 18 * (block.level or (1 if block.paragraph and "(" in block.paragraph else 0))
-    style = f' style="margin-left: {indent}pt"' if indent else ""
+    indent = 24 * (block.level or (1 if block.paragraph and "(" in block.paragraph else 0))
+    style = f' style="margin-left: {indent}px"' if indent else ""
     if block.kind == "list-item":
         return f"<p{style}>&bull;&nbsp;{number}{text}</p>"
     if block.kind == "example":
@@ -369,7 +371,7 @@ def build_html(
                 '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
                 f'<td width="68%" valign="top">{body}</td><td width="2%"></td>'
                 '<td width="30%" valign="top" style="background-color: #eef3fa; '
-                f'padding: 3pt">{side}</td></tr></table>'
+                f'padding: 4px">{side}</td></tr></table>'
             )
         else:
             marks = []
@@ -408,7 +410,7 @@ def handouts_html(blocks: Sequence[Block], per_page: int) -> tuple[str, dict[str
         breaking = "page-break-before: always; " if i and i % per_page == 0 else ""
         out.append(
             f'<table width="100%" border="1" cellspacing="0" cellpadding="6" '
-            f'style="{breaking}border-color: #888; margin-bottom: 10pt"><tr>'
+            f'style="{breaking}border-color: #888; margin-bottom: 14px"><tr>'
             f'<td width="55%" valign="top"><a name="{anchor}"></a>'
             f"<b>Slide {(slide.page or 0) + 1}: {_esc(title)}</b>"
             f"<br>{_esc(body)}</td>"
