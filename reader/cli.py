@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Leadership and management for all doctors (2012).",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this copy works, step by step; exit 0 or 1"
+    )
     _global_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
@@ -267,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         args.open_file = Path(open_file) if open_file else None
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())
+    if getattr(args, "self_test", False):
+        from reader.selftest import run_self_test
+
+        return run_self_test(Path(args.content) if args.content else bundled_content())
     handler = COMMANDS.get(args.command or "", cmd_gui)
     try:
         return handler(args)

@@ -12,6 +12,7 @@ import configparser
 import importlib.util
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,42 @@ def test_installer_is_per_user_and_only_adds_open_with() -> None:
             if re.search(r'Subkey: "Software\\Classes\\\.(pdf|pptx)', line):
                 # Never the default value of the extension: that would take over PDFs.
                 assert "OpenWithProgids" in line, line
+
+
+def test_portable_marker_beside_a_frozen_exe_puts_everything_in_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.paths import UserDirs
+
+    exe = tmp_path / "LeadershipReader" / "LeadershipReader"
+    exe.parent.mkdir()
+    exe.write_bytes(b"")
+    monkeypatch.delenv("READER_HOME", raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(exe))
+
+    without = UserDirs.for_home()
+    assert exe.parent not in without.config.parents  # per-user folders, not the install folder
+
+    (exe.parent / "portable.txt").write_text("", encoding="utf-8")
+    dirs = UserDirs.for_home()
+    data = exe.parent / "data"
+    assert dirs == UserDirs(data / "config", data / "data", data / "cache")  # as --home data
+    assert UserDirs.for_home(tmp_path / "elsewhere").config == tmp_path / "elsewhere" / "config"
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "env"))
+    assert UserDirs.for_home().cache == tmp_path / "env" / "cache"  # explicit beats the marker
+
+
+def test_portable_marker_is_ignored_when_running_from_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.paths import UserDirs
+
+    # From source, sys.executable is a Python interpreter: a marker beside it is not the app's.
+    python = tmp_path / "venv" / "python3"
+    python.parent.mkdir()
+    (python.parent / "portable.txt").write_text("", encoding="utf-8")
+    monkeypatch.delenv("READER_HOME", raising=False)
+    monkeypatch.delattr(sys, "frozen", raising=False)
+    monkeypatch.setattr(sys, "executable", str(python))
+    assert tmp_path not in UserDirs.for_home().config.parents
