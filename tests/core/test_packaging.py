@@ -94,7 +94,7 @@ def test_build_driver_names_the_same_app_and_needs_no_pyinstaller_to_import(
 def test_desktop_file_parses() -> None:
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     parser.optionxform = str  # keys are case-sensitive in .desktop files
-    parser.read(PACKAGING / "leadership-reader.desktop", encoding="utf-8")
+    parser.read(PACKAGING / "linux" / "leadership-reader.desktop", encoding="utf-8")
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application"
     assert entry["Name"]
@@ -157,3 +157,35 @@ def test_portable_marker_is_ignored_when_running_from_source(
     monkeypatch.delattr(sys, "frozen", raising=False)
     monkeypatch.setattr(sys, "executable", str(python))
     assert tmp_path not in UserDirs.for_home().config.parents
+
+
+def test_spec_cuts_never_touch_the_platforms_and_formats_the_app_needs() -> None:
+    text = _spec_text()
+    cuts = text.split("QT_PLUGIN_CUTS = (", 1)[1].split(")", 1)[0]
+    for needed in ("libqxcb", "libqoffscreen", "libqwayland", "qwindows", "libqsvg", "qsvg"):
+        assert needed not in cuts, needed
+    assert "platformthemes/libqgtk3" in cuts
+    assert "libqxdgdesktopportal" not in cuts  # light/dark on Linux desktops comes through it
+
+
+def test_licence_is_the_full_agpl_text_and_ships_with_the_bundle() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007")
+    for landmark in ("13. Remote Network Interaction", "END OF TERMS AND CONDITIONS"):
+        assert landmark in text
+    assert len(text) > 30_000
+    spec = _spec_text()
+    assert '("LICENSE", "THIRD-PARTY.md")' in spec
+    third = (ROOT / "THIRD-PARTY.md").read_text(encoding="utf-8")
+    for component in ("PySide6", "Qt", "LGPL-3.0", "PyMuPDF", "MuPDF", "AGPL", "Whoosh", "lxml"):
+        assert component in third, component
+
+
+def test_linux_icon_and_install_script() -> None:
+    import xml.etree.ElementTree as ET
+
+    svg = ET.parse(PACKAGING / "linux" / "leadership-reader.svg").getroot()
+    assert svg.tag.endswith("svg")
+    script = (PACKAGING / "linux" / "install-desktop-entry.sh").read_text(encoding="utf-8")
+    assert "Exec=reader " in script  # it rewrites the template's Exec line, which must match
+    assert (PACKAGING / "linux" / "README-IT.md").is_file()
