@@ -189,3 +189,11 @@ def test_linux_icon_and_install_script() -> None:
     script = (PACKAGING / "linux" / "install-desktop-entry.sh").read_text(encoding="utf-8")
     assert "Exec=reader " in script  # it rewrites the template's Exec line, which must match
     assert (PACKAGING / "linux" / "README-IT.md").is_file()
+
+
+def test_about_links_to_the_licence_files_of_this_copy(pack) -> None:
+    from reader.ui.about_dialog import about_html
+
+    text = about_html(pack)
+    for name in ("LICENSE", "THIRD-PARTY.md"):
+        assert f'href="{(ROOT / name).as_uri()}"' in text, name
