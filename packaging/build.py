@@ -277,10 +277,21 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
+def _remove_tree(folder: Path) -> None:
+    """rmtree that also removes read-only files (Windows refuses to delete those)."""
+
+    def retry(function, path, _exc_info) -> None:
+        os.chmod(path, 0o700)
+        function(path)
+
+    if folder.exists():
+        shutil.rmtree(folder, onerror=retry)
+
+
 def check_portable(tmp: Path) -> tuple[bool, str]:
     """A copy of the bundle with portable.txt keeps the index in data/, not in the user's home."""
     copy = WORK / "portable-check" / APP_NAME
-    shutil.rmtree(copy.parent, ignore_errors=True)
+    _remove_tree(copy.parent)
     shutil.copytree(BUNDLE, copy, symlinks=True, copy_function=_link_or_copy)
     # The copy's folders are its own (files are hard links): make them writable, so the marker
     # can be written beside the exe and the copy removed afterwards, even as a normal user.
@@ -302,7 +313,7 @@ def check_portable(tmp: Path) -> tuple[bool, str]:
             "no index under data/"
         )
     finally:
-        shutil.rmtree(copy.parent, ignore_errors=True)
+        _remove_tree(copy.parent)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

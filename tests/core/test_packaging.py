@@ -197,3 +197,14 @@ def test_about_links_to_the_licence_files_of_this_copy(pack) -> None:
     text = about_html(pack)
     for name in ("LICENSE", "THIRD-PARTY.md"):
         assert f'href="{(ROOT / name).as_uri()}"' in text, name
+
+
+def test_windows_workflow_builds_smoke_tests_and_packages() -> None:
+    text = (PACKAGING / "windows" / "build-windows.yml").read_text(encoding="utf-8")
+    assert "runs-on: windows-" in text
+    assert '".[test,packaging]"' in text
+    assert "python packaging/build.py" in text  # the same smoke tests as on Linux
+    assert "installer.iss" in text
+    assert 'reader.exe" --self-test' in text  # the installed copy proves itself
+    readme = (PACKAGING / "windows" / "README.md").read_text(encoding="utf-8")
+    assert "Nothing here has been run on Windows yet" in readme
