@@ -4,6 +4,14 @@ Bundled files are found in the source tree, next to an installed package, or ins
 PyInstaller bundle (``sys._MEIPASS``); they are never written. Everything the app writes goes
 under the platform's per-user folders (platformdirs) or, in portable mode, under one ``--home``
 folder (also the ``READER_HOME`` environment variable).
+
+Portable by marker: a frozen app with a file named ``portable.txt`` beside its executable keeps
+everything in a ``data`` folder beside it (a USB stick, a network share), exactly as
+``--home <that folder>/data`` would. Only the frozen app looks for the marker: run from source,
+``sys.executable`` is the Python interpreter, whose folder is not the app's, and the checkout
+is not an install folder either, so there ``--home`` / ``READER_HOME`` is the way. The order is
+``--home``, then ``READER_HOME``, then the marker, then the per-user folders. The install folder
+itself is never written: with the marker, only ``data/`` beside the executable is.
 """
 
 from __future__ import annotations
@@ -28,6 +36,19 @@ def install_root() -> Path:
     return here.parent
 
 
+PORTABLE_MARKER = "portable.txt"
+
+
+def portable_home() -> Path | None:
+    """The ``data`` folder beside a frozen executable that has the portable marker, or None."""
+    if not getattr(sys, "frozen", False):
+        return None
+    exe_dir = Path(sys.executable).resolve().parent
+    if (exe_dir / PORTABLE_MARKER).is_file():
+        return exe_dir / "data"
+    return None
+
+
 def bundled_content() -> Path:
     return install_root() / "content"
 
@@ -46,7 +67,7 @@ class UserDirs:
 
     @classmethod
     def for_home(cls, home: Path | str | None = None) -> UserDirs:
-        home = home or os.environ.get("READER_HOME") or None
+        home = home or os.environ.get("READER_HOME") or portable_home()
         if home:
             root = Path(home).expanduser().resolve()
             return cls(root / "config", root / "data", root / "cache")

@@ -8,7 +8,28 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from reader import APP_NAME, __version__
+<<<<<<< HEAD
 from reader.core.model import ContentPack
+=======
+from reader.core.content import ContentPack
+from reader.paths import install_root
+
+# Shipped with every copy: in the source tree, and inside the bundle (and beside its exe).
+LICENCE_FILES = (("LICENSE", "the full licence"), ("THIRD-PARTY.md", "third-party components"))
+
+
+def licence_links() -> str:
+    """Links to the licence files of this copy; a file missing from it is named, not linked."""
+    parts = []
+    for name, label in LICENCE_FILES:
+        path = install_root() / name
+        if path.is_file():
+            # A local file, opened by the system's text viewer; nothing goes on the network.
+            parts.append(f'<a href="{html.escape(path.as_uri())}">{label} ({name})</a>')
+        else:
+            parts.append(f"{label} ({name}, missing from this copy)")
+    return "<p>Read " + " and ".join(parts) + ".</p>"
+>>>>>>> pack
 
 
 def about_html(pack: ContentPack) -> str:
@@ -24,6 +45,7 @@ def about_html(pack: ContentPack) -> str:
         "version 3 or later (AGPL-3.0-or-later), because it uses PyMuPDF, which is AGPL.</p>"
         "<p>It also uses Qt for Python (PySide6, LGPL-3.0), Whoosh (whoosh-reloaded, BSD), "
         "platformdirs (MIT), markdown-it-py and mdit-py-plugins (MIT) and python-pptx (MIT).</p>"
+        f"{licence_links()}"
         "<h3>Privacy</h3><p>What you add stays on this computer. The app sends nothing anywhere "
         "and opens a web address only when you ask it to.</p>"
     )
@@ -37,7 +59,12 @@ class AboutDialog(QDialog):
         label = QLabel(about_html(pack))
         label.setObjectName("about-text")
         label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        label.setOpenExternalLinks(True)  # file:// links to the licence files beside the app
         label.setMinimumWidth(460)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

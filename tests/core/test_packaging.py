@@ -12,6 +12,7 @@ import configparser
 import importlib.util
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_build_driver_names_the_same_app_and_needs_no_pyinstaller_to_import(
 def test_desktop_file_parses() -> None:
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     parser.optionxform = str  # keys are case-sensitive in .desktop files
-    parser.read(PACKAGING / "leadership-reader.desktop", encoding="utf-8")
+    parser.read(PACKAGING / "linux" / "leadership-reader.desktop", encoding="utf-8")
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application"
     assert entry["Name"]
@@ -117,3 +118,93 @@ def test_installer_is_per_user_and_only_adds_open_with() -> None:
             if re.search(r'Subkey: "Software\\Classes\\\.(pdf|pptx)', line):
                 # Never the default value of the extension: that would take over PDFs.
                 assert "OpenWithProgids" in line, line
+
+
+def test_portable_marker_beside_a_frozen_exe_puts_everything_in_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.paths import UserDirs
+
+    exe = tmp_path / "LeadershipReader" / "LeadershipReader"
+    exe.parent.mkdir()
+    exe.write_bytes(b"")
+    monkeypatch.delenv("READER_HOME", raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(exe))
+
+    without = UserDirs.for_home()
+    assert exe.parent not in without.config.parents  # per-user folders, not the install folder
+
+    (exe.parent / "portable.txt").write_text("", encoding="utf-8")
+    dirs = UserDirs.for_home()
+    data = exe.parent / "data"
+    assert dirs == UserDirs(data / "config", data / "data", data / "cache")  # as --home data
+    assert UserDirs.for_home(tmp_path / "elsewhere").config == tmp_path / "elsewhere" / "config"
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "env"))
+    assert UserDirs.for_home().cache == tmp_path / "env" / "cache"  # explicit beats the marker
+
+
+def test_portable_marker_is_ignored_when_running_from_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.paths import UserDirs
+
+    # From source, sys.executable is a Python interpreter: a marker beside it is not the app's.
+    python = tmp_path / "venv" / "python3"
+    python.parent.mkdir()
+    (python.parent / "portable.txt").write_text("", encoding="utf-8")
+    monkeypatch.delenv("READER_HOME", raising=False)
+    monkeypatch.delattr(sys, "frozen", raising=False)
+    monkeypatch.setattr(sys, "executable", str(python))
+    assert tmp_path not in UserDirs.for_home().config.parents
+
+
+def test_spec_cuts_never_touch_the_platforms_and_formats_the_app_needs() -> None:
+    text = _spec_text()
+    cuts = text.split("QT_PLUGIN_CUTS = (", 1)[1].split(")", 1)[0]
+    for needed in ("libqxcb", "libqoffscreen", "libqwayland", "qwindows", "libqsvg", "qsvg"):
+        assert needed not in cuts, needed
+    assert "platformthemes/libqgtk3" in cuts
+    assert "libqxdgdesktopportal" not in cuts  # light/dark on Linux desktops comes through it
+
+
+def test_licence_is_the_full_agpl_text_and_ships_with_the_bundle() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007")
+    for landmark in ("13. Remote Network Interaction", "END OF TERMS AND CONDITIONS"):
+        assert landmark in text
+    assert len(text) > 30_000
+    spec = _spec_text()
+    assert '("LICENSE", "THIRD-PARTY.md")' in spec
+    third = (ROOT / "THIRD-PARTY.md").read_text(encoding="utf-8")
+    for component in ("PySide6", "Qt", "LGPL-3.0", "PyMuPDF", "MuPDF", "AGPL", "Whoosh", "lxml"):
+        assert component in third, component
+
+
+def test_linux_icon_and_install_script() -> None:
+    import xml.etree.ElementTree as ET
+
+    svg = ET.parse(PACKAGING / "linux" / "leadership-reader.svg").getroot()
+    assert svg.tag.endswith("svg")
+    script = (PACKAGING / "linux" / "install-desktop-entry.sh").read_text(encoding="utf-8")
+    assert "Exec=reader " in script  # it rewrites the template's Exec line, which must match
+    assert (PACKAGING / "linux" / "README-IT.md").is_file()
+
+
+def test_about_links_to_the_licence_files_of_this_copy(pack) -> None:
+    from reader.ui.about_dialog import about_html
+
+    text = about_html(pack)
+    for name in ("LICENSE", "THIRD-PARTY.md"):
+        assert f'href="{(ROOT / name).as_uri()}"' in text, name
+
+
+def test_windows_workflow_builds_smoke_tests_and_packages() -> None:
+    text = (PACKAGING / "windows" / "build-windows.yml").read_text(encoding="utf-8")
+    assert "runs-on: windows-" in text
+    assert '".[test,packaging]"' in text
+    assert "python packaging/build.py" in text  # the same smoke tests as on Linux
+    assert "installer.iss" in text
+    assert 'reader.exe" --self-test' in text  # the installed copy proves itself
+    readme = (PACKAGING / "windows" / "README.md").read_text(encoding="utf-8")
+    assert "Nothing here has been run on Windows yet" in readme
