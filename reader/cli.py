@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     _global_options(parser, suppress=False)
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this copy works, step by step; exit 0 or 1"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, suppress=True)
@@ -75,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         args.open_file = Path(open_file) if open_file else None
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())
+    if getattr(args, "self_test", False):
+        from reader.paths import bundled_content
+        from reader.selftest import run_self_test
+
+        return run_self_test(Path(args.content) if args.content else bundled_content())
     handler = getattr(args, "handler", None)
     if handler is None:
         from reader.commands.gui import run as handler

@@ -9,4 +9,14 @@ from :data:`GROUPS` in this order (the order ``reader --help`` lists them).
 
 from __future__ import annotations
 
-GROUPS = ("blocks", "screenshot", "inspect", "search", "index", "add", "documents")
+GROUPS = (
+    "blocks",
+    "screenshot",
+    "inspect",
+    "search",
+    "index",
+    "add",
+    "documents",
+    "notes",
+    "print",
+)

@@ -8,10 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from reader import APP_NAME, __version__
-<<<<<<< HEAD
 from reader.core.model import ContentPack
-=======
-from reader.core.content import ContentPack
 from reader.paths import install_root
 
 # Shipped with every copy: in the source tree, and inside the bundle (and beside its exe).
@@ -29,7 +26,6 @@ def licence_links() -> str:
         else:
             parts.append(f"{label} ({name}, missing from this copy)")
     return "<p>Read " + " and ".join(parts) + ".</p>"
->>>>>>> pack
 
 
 def about_html(pack: ContentPack) -> str:

@@ -191,14 +191,6 @@ def test_linux_icon_and_install_script() -> None:
     assert (PACKAGING / "linux" / "README-IT.md").is_file()
 
 
-def test_about_links_to_the_licence_files_of_this_copy(pack) -> None:
-    from reader.ui.about_dialog import about_html
-
-    text = about_html(pack)
-    for name in ("LICENSE", "THIRD-PARTY.md"):
-        assert f'href="{(ROOT / name).as_uri()}"' in text, name
-
-
 def test_windows_workflow_builds_smoke_tests_and_packages() -> None:
     text = (PACKAGING / "windows" / "build-windows.yml").read_text(encoding="utf-8")
     assert "runs-on: windows-" in text

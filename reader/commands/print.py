@@ -59,13 +59,13 @@ def load_notes(args: argparse.Namespace) -> list[PrintNote]:
     loader = getattr(store, "print_notes", None)
     if loader is None:
         return []
-    from reader.cli import user_dirs
+    from reader.commands.common import user_dirs
 
     return list(loader(user_dirs(args)))
 
 
 def run(args: argparse.Namespace) -> int:
-    from reader.cli import UsageError, load_content, user_dirs
+    from reader.commands.common import UsageError, load_content, user_dirs
 
     if args.handouts not in (0, 2, 3):
         raise UsageError("--handouts takes 2 or 3 slides to a page.")
