@@ -203,3 +203,29 @@ def test_a_protected_pdf_needs_its_password_which_is_not_kept(library, tmp_path)
     assert library.blocks_of(doc)  # the user chose to make its text searchable
     stored = [p.read_bytes() for p in library.folder.iterdir() if p.is_file()]
     assert not any(b"s3cret" in data for data in stored)
+
+
+@pytest.mark.parametrize(
+    ("title", "file_name"),
+    [
+        ("Trace-based Just-in-Time Type Specialization for Dynamic Languages", "compressed.pdf"),
+        ("", "scan for all of the ward.pdf"),
+        ("Minutes of the meeting", "minutes.pdf"),
+        ("Auditory processing in the elderly", "auditory.pdf"),
+    ],
+)
+def test_guess_slot_ignores_stop_words_and_parts_of_words(pack, title, file_name) -> None:
+    assert guess_slot(pack, "pdf", title, file_name) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "file_name", "slot"),
+    [
+        ("Leadership and management for all doctors", "x.pdf", "guidance-pdf"),
+        ("", "Leadership_and_management_for_all_doctors.pdf", "guidance-pdf"),
+        ("GMC guidance: leadership and management", "gmc.pdf", "guidance-pdf"),
+        ("Shared Leadership: Underpinning of the MLCF", "mlcf.pdf", "mlcf-shared-leadership"),
+    ],
+)
+def test_guess_slot_files_documents_with_real_evidence(pack, title, file_name, slot) -> None:
+    assert guess_slot(pack, "pdf", title, file_name).id == slot
