@@ -20,8 +20,8 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QPainter, QPen, QTextCursor
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QTextCursor
 
 from reader.core.model import Block
 from reader.core.notes import Note
@@ -77,14 +77,11 @@ def tooltip_for(notes: Sequence[Note]) -> str:
 
 def _paint_marker(painter: QPainter, rect: QRectF, notes: Sequence[Note]) -> None:
     colour = mark_of(notes[0].colour)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(colour.darker(130), 1))
-    painter.setBrush(colour)
-    painter.drawRoundedRect(rect, 2.5, 2.5)
-    if len(notes) > 1:  # a second stripe says "more than one note here"
-        painter.setPen(QPen(QColor("white"), 1.2))
+    painter.fillRect(rect, colour.darker(125))
+    painter.fillRect(rect.adjusted(1, 1, -1, -1), colour)
+    if len(notes) > 1:  # a white stripe says "more than one note here"
         mid = rect.center().x()
-        painter.drawLine(QPointF(mid, rect.top() + 4), QPointF(mid, rect.bottom() - 4))
+        painter.fillRect(QRectF(mid - 0.5, rect.top() + 4, 1.2, rect.height() - 8), QColor("white"))
 
 
 class _Markers:
@@ -110,42 +107,52 @@ class PageNoteMarkers(_Markers):
     def __init__(self, notes_of: NotesOf, blocks: Sequence[Block]) -> None:
         super().__init__(notes_of)
         self._blocks = [b for b in blocks if b.page is not None and b.bbox is not None]
-        self._pages: dict[int, list[tuple[tuple, list[Note], list[tuple]]]] = {}
+        self._pages: dict[int, tuple[list[tuple[tuple, list[Note]]], dict[str, list[QRectF]]]] = {}
         self._page_drawn: dict[int, dict[int, list[tuple[QRectF, list[Note]]]]] = {}
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute, per page, where each noted block's marker and highlights go."""
-        pages: dict[int, list[tuple[tuple, list[Note], list[tuple]]]] = {}
+        """Recompute, per page, where each noted block's marker and highlights go: the
+        highlight boxes grouped by colour as ready-made rectangles in points, so a paint is
+        one ``drawRects`` per colour under the page's transform."""
+        pages: dict[int, tuple[list[tuple[tuple, list[Note]]], dict[str, list[QRectF]]]] = {}
         for block in self._blocks:
             notes = list(self.notes_of(block.id))
             if not notes:
                 continue
-            boxes = [
-                (n.colour, tuple(box))
-                for n in notes
-                if is_highlight(n) and n.anchor.page == block.page
-                for box in n.anchor.boxes
-            ]
-            pages.setdefault(block.page, []).append((tuple(block.bbox), notes, boxes))
+            markers, fills = pages.setdefault(block.page, ([], {}))
+            markers.append((tuple(block.bbox), notes))
+            for n in notes:
+                if is_highlight(n) and n.anchor.page == block.page:
+                    fills.setdefault(n.colour, []).extend(
+                        QRectF(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in n.anchor.boxes
+                    )
         self._pages = pages
 
     def noted_pages(self) -> list[int]:
         return sorted(self._pages)
 
     def paint_page(self, view: Any, painter: QPainter, page: int) -> None:
-        entries = self._pages.get(page)
+        entry = self._pages.get(page)
         per_page = self._page_drawn.setdefault(id(view), {})
-        if not entries:
+        if not entry:
             per_page.pop(page, None)
             return
+        markers, fills = entry
+        # Points to pixels for this page, taken from the view's own mapping of a unit square.
+        unit = view.to_view(page, (0.0, 0.0, 1.0, 1.0))
+        painter.save()
+        painter.translate(unit.topLeft())
+        painter.scale(unit.width(), unit.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, rects in fills.items():
+            painter.setBrush(fill_of(colour))
+            painter.drawRects(rects)
+        painter.restore()
         drawn: list[tuple[QRectF, list[Note]]] = []
-        page_left = view.page_rect(page).left()
-        for bbox, notes, boxes in entries:
-            for colour, box in boxes:
-                painter.fillRect(view.to_view(page, box), fill_of(colour))
-            top = view.to_view(page, bbox).top()
-            rect = QRectF(page_left + 6, top, MARKER_W, MARKER_H)
+        left = unit.left() + 6
+        for bbox, notes in markers:
+            rect = QRectF(left, unit.top() + bbox[1] * unit.height(), MARKER_W, MARKER_H)
             _paint_marker(painter, rect, notes)
             drawn.append((rect, notes))
         per_page[page] = drawn

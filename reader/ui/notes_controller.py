@@ -177,7 +177,11 @@ class NotesController(QObject):
 
     @Slot()
     def refresh_panel(self) -> None:
-        self.panel.set_notes(self.store.list(self.panel.current_filter()), self.store.count())
+        ids = self.store.ids(self.panel.current_filter())
+        self.panel.set_ids(ids, self._load_notes, self.store.count())
+
+    def _load_notes(self, ids) -> list[Note]:
+        return self.store.list(Filter(ids=tuple(ids)))
 
     def attach(self, view: Any) -> None:
         """Give a reading view or document tab its markers, context menu and mouse filter."""

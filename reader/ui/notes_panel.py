@@ -34,6 +34,7 @@ from reader.ui.note_editor import NoteEditor
 from reader.ui.note_markers import mark_of
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
+CHUNK = 150  # notes made into rows at a time: a few screenfuls
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -45,24 +46,65 @@ class NotesModel(QAbstractListModel):
         self._cite = cite
         self._title_of = title_of
         self._rows: list[tuple[str, Any]] = []  # ("head", text) or ("note", Note)
+        self._ids: list[str] = []
+        self._loaded = 0
+        self._group: tuple | None = None
+        self._load: Callable[[Sequence[str]], list[Note]] = lambda ids: []
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_notes(self, notes: Sequence[Note]) -> None:
+    def set_ids(self, ids: Sequence[str], load: Callable[[Sequence[str]], list[Note]]) -> None:
+        """The notes to list, by id in reading order; ``load`` fetches notes by id. Rows are
+        made a chunk at a time as the list scrolls (``fetchMore``), so 5,000 notes cost one
+        query of ids and one screenful of notes."""
         self.beginResetModel()
+        self._ids = list(ids)
+        self._load = load
+        self._loaded = 0
+        self._rows = []
+        self._group = None
+        self._rows = self._more(CHUNK)
+        self.endResetModel()
+
+    def set_notes(self, notes: Sequence[Note]) -> None:
+        by_id = {n.id: n for n in notes}
+        self.set_ids(list(by_id), lambda chunk: [by_id[i] for i in chunk])
+
+    def _more(self, count: int) -> list[tuple[str, Any]]:
+        """The next ``count`` notes' rows (with their group headings), not yet in the list."""
+        chunk = self._ids[self._loaded : self._loaded + count]
+        self._loaded += len(chunk)
         rows: list[tuple[str, Any]] = []
-        group = None
-        for note in notes:
+        for note in self._load(chunk) if chunk else []:
             a = note.anchor
             key = (note.document, a.tab, a.section_title)
-            if key != group:
-                group = key
+            if key != self._group:
+                self._group = key
                 where = a.section_title or (a.tab if note.document == "page" else "")
                 title = self._title_of(note.document if note.document != "page" else a.tab)
                 rows.append(("head", f"{title} — {where}" if where else title))
             rows.append(("note", note))
-        self._rows = rows
-        self.endResetModel()
+        return rows
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._loaded < len(self._ids)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._loaded >= len(self._ids):
+            return
+        rows = self._more(CHUNK)
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        while self.canFetchMore():
+            self.fetchMore()
+
+    def total(self) -> int:
+        return len(self._ids)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -73,12 +115,17 @@ class NotesModel(QAbstractListModel):
         return None
 
     def row_of(self, note_id: str) -> int:
+        if note_id in self._ids:
+            while self._loaded <= self._ids.index(note_id) and self.canFetchMore():
+                self.fetchMore()
         for row, (kind, value) in enumerate(self._rows):
             if kind == "note" and value.id == note_id:
                 return row
         return -1
 
     def notes(self) -> list[Note]:
+        """Every listed note (fetching the rest first)."""
+        self.fetch_all()
         return [value for kind, value in self._rows if kind == "note"]
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -101,12 +148,13 @@ class NotesModel(QAbstractListModel):
             quote = " ".join(note.quote.split())
             if len(quote) > 140:
                 quote = quote[:137] + "…"
-            lines = [self._cite(note).replace("*", "")]
+            # The group heading names the document and section; the row says only where in
+            # it, so the clinician's own words are not buried under a repeated citation.
+            where = f"Para {note.paragraph}" if note.paragraph else "Paragraph"
             if note.status != "anchored":
-                lines[0] += f"  [{note.status}]"
-            lines.append(f"“{quote}”")
-            if note.text.strip():
-                lines.append(note.text.strip())
+                where += f" ({note.status})"
+            text = note.text.strip()
+            lines = [f"{where} · {text}" if text else f"{where} · Highlight", f"“{quote}”"]
             return "\n".join(lines)
         if role == Qt.ItemDataRole.DecorationRole:
             return mark_of(note.colour)
@@ -204,15 +252,22 @@ class NotesPanel(QWidget):
             text=self.box.text().strip() or None,
         )
 
-    def set_notes(self, notes: Sequence[Note], total: int) -> None:
+    def set_ids(
+        self, ids: Sequence[str], load: Callable[[Sequence[str]], list[Note]], total: int
+    ) -> None:
+        """List the notes ``ids`` (reading order); ``load`` fetches them a chunk at a time."""
         current = self.current_note()
-        self.model.set_notes(notes)
-        shown = len(self.model.notes())
+        self.model.set_ids(ids, load)
+        shown = len(ids)
         self.count.setText(
             f"{total} notes" if shown == total else f"{shown} of {total} notes shown"
         )
-        if current is not None:
+        if current is not None and current.id in ids:
             self.select_note(current.id, edit=False)
+
+    def set_notes(self, notes: Sequence[Note], total: int) -> None:
+        by_id = {n.id: n for n in notes}
+        self.set_ids(list(by_id), lambda chunk: [by_id[i] for i in chunk], total)
 
     def set_choices(self, documents: Sequence[tuple[str, str]], tags: Sequence[str]) -> None:
         """The document and tag filters' choices, keeping what is chosen."""
@@ -255,8 +310,8 @@ class NotesPanel(QWidget):
     @Slot()
     def _on_box_return(self) -> None:
         note = self.model.note_at(self.list.currentIndex().row())
-        if note is None and self.model.notes():
-            note = self.model.notes()[0]
+        if note is None:
+            note = next(filter(None, map(self.model.note_at, range(3))), None)
         if note is not None:
             self.jumpRequested.emit(note)
 
