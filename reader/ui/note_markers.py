@@ -84,6 +84,18 @@ def _paint_marker(painter: QPainter, rect: QRectF, notes: Sequence[Note]) -> Non
         painter.fillRect(QRectF(mid - 0.5, rect.top() + 4, 1.2, rect.height() - 8), QColor("white"))
 
 
+def _line_rects(boxes) -> list[QRectF]:
+    """Word boxes joined into one band per line, so a highlight has no gaps between words."""
+    lines: list[list[float]] = []
+    for x0, y0, x1, y1 in boxes:
+        last = lines[-1] if lines else None
+        if last is not None and abs(last[1] - y0) < 2 and abs(last[3] - y1) < 2 and x0 >= last[0]:
+            last[2] = max(last[2], x1)
+        else:
+            lines.append([x0, y0, x1, y1])
+    return [QRectF(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in lines]
+
+
 class _Markers:
     def __init__(self, notes_of: NotesOf) -> None:
         self.notes_of = notes_of
@@ -124,9 +136,7 @@ class PageNoteMarkers(_Markers):
             markers.append((tuple(block.bbox), notes))
             for n in notes:
                 if is_highlight(n) and n.anchor.page == block.page:
-                    fills.setdefault(n.colour, []).extend(
-                        QRectF(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in n.anchor.boxes
-                    )
+                    fills.setdefault(n.colour, []).extend(_line_rects(n.anchor.boxes))
         self._pages = pages
 
     def noted_pages(self) -> list[int]:

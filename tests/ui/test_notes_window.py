@@ -190,3 +190,18 @@ def test_a_note_on_a_pdf_page_draws_its_marker_and_highlight(window, qtbot, guid
     fill = image.pixelColor(int(box.left() + 1), int(box.top() + 1))
     assert fill.blue() < fill.red()  # yellow over white paper
     assert notes._page_markers[id(view)].markers_at(pages, QPointF(centre)) == drawn[0][1]
+
+
+def test_a_long_list_is_filled_as_it_scrolls(window) -> None:
+    notes = window.notes
+    _view, block = _first_paragraph(window)
+    anchor = notes.make_anchor(block)
+    for i in range(400):
+        notes.store.add(anchor, f"note {i:03d}")
+    notes.reload()
+    model = notes.panel.model
+    assert model.rowCount() < 400  # not every row is made up front
+    assert notes.panel.count.text() == "400 notes"
+    last = notes.store.list()[-1]
+    assert notes.panel.select_note(last.id, edit=False)
+    assert notes.panel.current_note().id == last.id
