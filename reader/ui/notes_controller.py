@@ -150,6 +150,7 @@ class NotesController(QObject):
         self.panel.deleteRequested.connect(self.delete_note)
         self.panel.undoRequested.connect(self.undo_delete)
         self.window.tabs.currentChanged.connect(self._on_tab_changed)
+        self.window.documents.changed.connect(self._on_documents_changed)
         self.window.installEventFilter(self)
 
     # -- what the window and the tests call ------------------------------------------------
@@ -185,8 +186,10 @@ class NotesController(QObject):
 
     def attach(self, view: Any) -> None:
         """Give a reading view or document tab its markers, context menu and mouse filter."""
-        if id(view) in self._attached:
+        # A flag on the view itself: a closed view's id() may be reused by a new one.
+        if getattr(view, "_notes_attached", False):
             return
+        view._notes_attached = True
         self._attached.add(id(view))
         pages = getattr(view, "pages", None)
         if pages is not None and hasattr(view, "paragraphs"):  # a PDF's document view
@@ -212,10 +215,9 @@ class NotesController(QObject):
             self._hook(view, self.text_markers)
 
     def _hook(self, view: Any, markers: Any) -> None:
-        view.viewport().installEventFilter(self)
-        view.viewport().setProperty("_notes_view", True)
-        self._views_by_viewport = getattr(self, "_views_by_viewport", {})
-        self._views_by_viewport[id(view.viewport())] = (view, markers)
+        # One small filter per view, owned by the view, so it knows its view and markers
+        # without a lookup that a reused object address could confuse.
+        view.viewport().installEventFilter(_MarkerMouse(self, view, markers))
         hooks = getattr(view, "menu_hooks", None)
         if hooks is not None:
             hooks.append(self._extend_menu)
@@ -447,6 +449,15 @@ class NotesController(QObject):
                 if view is not None and hasattr(view, "viewport"):
                     view.viewport().update()
 
+    @Slot(object)
+    def _on_documents_changed(self, changed: Any) -> None:
+        """A document added, replaced by a new edition or removed: its notes are placed
+        again when its view next opens, and the citations learn its title."""
+        self.sources = sources_for(self.pack, self.library)
+        for document in getattr(changed, "documents", ()) or ():
+            self._placed_docs.pop(document, None)
+        self.reload()
+
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
         widget = self.window.tabs.widget(index)
@@ -512,10 +523,11 @@ class NotesController(QObject):
             if kind == QEvent.Type.WindowActivate:
                 self.look_again()
             return False
-        entry = getattr(self, "_views_by_viewport", {}).get(id(watched))
-        if entry is None:
-            return False
-        view, markers = entry
+        return False
+
+    def marker_event(self, view: Any, markers: Any, watched: QObject, event: QEvent) -> bool:
+        """A tooltip or a click on a note marker (from the view's :class:`_MarkerMouse`)."""
+        kind = event.type()
         if kind == QEvent.Type.ToolTip:
             notes = markers.markers_at(view, QPointF(event.pos()))
             if notes:
@@ -567,3 +579,18 @@ class NotesController(QObject):
 
     def close(self) -> None:
         self.store.close()
+
+
+class _MarkerMouse(QObject):
+    """Watches one view's viewport for the mouse over its note markers."""
+
+    def __init__(self, controller: NotesController, view: Any, markers: Any) -> None:
+        super().__init__(view)
+        self._controller = controller
+        self._view = view
+        self._markers = markers
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.ToolTip, QEvent.Type.MouseButtonPress):
+            return self._controller.marker_event(self._view, self._markers, watched, event)
+        return False

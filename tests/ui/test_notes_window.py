@@ -63,6 +63,11 @@ def test_a_note_from_selected_words_shows_its_marker_and_is_listed(window, qtbot
     assert colour.blue() < 80
     listed = [notes.panel.model.data(notes.panel.model.index(r)) for r in range(3)]
     assert any("Use with the team" in (text or "") for text in listed)
+    # A click on the marker opens the note in the panel's editor.
+    notes.panel.editor.hide()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert notes.panel.editor.isVisible()
+    assert notes.panel.editor.note.id == note.id
 
 
 def test_markup_in_a_note_shows_as_typed(window, qtbot) -> None:
