@@ -109,3 +109,13 @@ def test_review_lists_a_moved_note_and_accept_anchors_it(window) -> None:
     assert again.status == "anchored"
     assert again.block == other.id
     assert review.list.count() == 0
+
+
+def test_a_saved_note_is_found_by_search_in_notes(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.index_ready, timeout=60000)
+    notes = window.notes
+    notes.begin_note(notes.make_anchor(_block(window)))
+    notes.panel.editor.text.setPlainText("zebrafish handover idea")
+    notes.panel.editor.save.click()
+    hits = window.services.index.search("zebrafish", limit=5, source="notes").hits
+    assert [h.id for h in hits] == [f"note:{notes.store.list()[0].id}"]
