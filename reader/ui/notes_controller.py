@@ -38,7 +38,6 @@ from reader.core.notes import (
     NotesStore,
     anchor_for,
     edition_key,
-    parse_tags,
     search_block,
 )
 from reader.core.notes_anchor import ordinals, place_notes
@@ -350,10 +349,8 @@ class NotesController(QObject):
         if not note.id:
             saved = self._write(lambda: self.store.add(note.anchor, text, colour))
         else:
-            tags = parse_tags(text, note.explicit_tags)
-            saved = self._write(
-                lambda: self.store.update(note.id, text=text, colour=colour, tags=tags)
-            )
+            # #tags in the text follow the text; the explicit ones (CLI --tag) are kept.
+            saved = self._write(lambda: self.store.update(note.id, text=text, colour=colour))
         if saved is not None:
             self.panel.editor.saved(saved)
             self.panel.select_note(saved.id, edit=False)

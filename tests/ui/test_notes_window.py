@@ -210,3 +210,16 @@ def test_a_long_list_is_filled_as_it_scrolls(window) -> None:
     last = notes.store.list()[-1]
     assert notes.panel.select_note(last.id, edit=False)
     assert notes.panel.current_note().id == last.id
+
+
+def test_editing_a_note_inline_changes_its_text_and_tags(window) -> None:
+    notes = window.notes
+    _view, block = _first_paragraph(window)
+    note = notes.store.add(notes.make_anchor(block), "first thought #teaching")
+    notes.reload()
+    notes.open_note(note)
+    _save(notes, "second thought #appraisal")
+    again = notes.store.get(note.id)
+    assert again.text == "second thought #appraisal"
+    assert again.tags == ("appraisal",)
+    assert [t for t, _ in notes.store.tags()] == ["appraisal"]
