@@ -45,7 +45,7 @@ from reader.core.notes_model import (
 )
 
 if TYPE_CHECKING:
-    from reader.core.notes_anchor import Placement
+    from reader.core.notes_model import Placement
     from reader.paths import UserDirs
 
 __all__ = [

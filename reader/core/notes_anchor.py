@@ -12,12 +12,13 @@ from __future__ import annotations
 import bisect
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
 from reader.core.content import Block
 from reader.core.notes import Filter, Note, NotesError, NotesStore
+from reader.core.notes_model import Placement
 
 # A fuzzy match is kept only above these (0-100): tuned on reworded, split and deleted
 # paragraphs in tests/core/test_notes_anchor.py.
@@ -26,18 +27,6 @@ MIN_TOTAL_SCORE = 68.0
 SAME_PLACE_CONTEXT = 60.0  # below this, the words around the quote are another paragraph's
 MIN_FUZZY_CHARS = 12  # shorter quotes match almost anything loosely: exact or nothing
 _SEP = "\x00\n"  # never in text: a found quote cannot straddle two blocks
-
-
-@dataclass(frozen=True)
-class Placement:
-    note_id: str
-    status: str  # anchored | moved | changed | unplaced
-    block: str | None = None
-    paragraph: str | None = None
-    start: int | None = None
-    end: int | None = None
-    quote: str | None = None  # the words now at that place
-    score: float = 0.0
 
 
 class _Document:

@@ -182,3 +182,15 @@ def anchor_for(
         page=block.page,
         boxes=boxes,  # type: ignore[arg-type]
     )
+
+
+@dataclass(frozen=True)
+class Placement:
+    note_id: str
+    status: str  # anchored | moved | changed | unplaced
+    block: str | None = None
+    paragraph: str | None = None
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = None  # the words now at that place
+    score: float = 0.0
