@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -52,9 +52,6 @@ from reader.ui.note_markers import (
 from reader.ui.notes_panel import NotesPanel
 from reader.ui.reading_view import block_id_at
 
-if TYPE_CHECKING:
-    from reader.ui.main_window import MainWindow
-
 PAGE = "page"
 STATUS_MS = 6000
 
@@ -75,7 +72,7 @@ def _find_quote(text: str, quote: str) -> tuple[int, str] | None:
 
 
 class NotesController(QObject):
-    def __init__(self, window: MainWindow, store: NotesStore | None = None) -> None:
+    def __init__(self, window: Any, store: NotesStore | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.pack = window.pack

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtWidgets import QFileDialog
 
@@ -24,16 +24,13 @@ from reader.core.notes_export import (
     to_w3c,
 )
 
-if TYPE_CHECKING:
-    from reader.ui.notes_controller import NotesController
-
 MARKDOWN = "Markdown (*.md)"
 W3C = "W3C Web Annotation (*.jsonld *.json)"
 REFLECTIVE = "Reflective note for appraisal (*.md)"
 STATUS_MS = 8000
 
 
-def export_text(notes: Sequence[Note], chosen: str, controller: NotesController) -> str:
+def export_text(notes: Sequence[Note], chosen: str, controller: Any) -> str:
     if chosen == W3C:
         return json.dumps(to_w3c(notes), indent=2, ensure_ascii=False) + "\n"
     if chosen == REFLECTIVE:
@@ -41,7 +38,7 @@ def export_text(notes: Sequence[Note], chosen: str, controller: NotesController)
     return to_markdown(notes, controller.sources)
 
 
-def export_notes(controller: NotesController, notes: Sequence[Note]) -> Path | None:
+def export_notes(controller: Any, notes: Sequence[Note]) -> Path | None:
     window = controller.window
     if not notes:
         window.statusBar().showMessage("There are no notes to export.", STATUS_MS)
@@ -66,7 +63,7 @@ def export_notes(controller: NotesController, notes: Sequence[Note]) -> Path | N
     return out
 
 
-def import_notes(controller: NotesController) -> int:
+def import_notes(controller: Any) -> int:
     """Merge a W3C annotation file; returns how many notes were new."""
     window = controller.window
     path, _ = QFileDialog.getOpenFileName(

@@ -10,7 +10,7 @@ the paragraph it now sits on, and three answers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -27,14 +27,11 @@ from PySide6.QtWidgets import (
 
 from reader.core.notes import Filter, Note, NotesError
 
-if TYPE_CHECKING:
-    from reader.ui.notes_controller import NotesController
-
 REVIEWED = ("moved", "changed", "unplaced")
 
 
 class NotesReview(QDialog):
-    def __init__(self, controller: NotesController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Review notes after update")
         self.setObjectName("notes-review")
