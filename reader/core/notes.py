@@ -435,30 +435,18 @@ class NotesStore:
 
     def list(self, where: Filter | None = None) -> list[Note]:
         """Notes in reading order (document, section, block, position), filtered."""
-        where = where or Filter()
-        clauses: list[str] = []
-        params: list[object] = []
-        if where.document:
-            clauses.append("n.document = ?")
-            params.append(where.document)
-        if where.colour:
-            clauses.append("n.colour = ?")
-            params.append(where.colour)
-        if where.status:
-            clauses.append("n.status = ?")
-            params.append(where.status)
-        if where.tag:
-            clauses.append("n.id IN (SELECT note_id FROM note_tags WHERE tag = ?)")
-            params.append(where.tag.lstrip("#").lower())
-        if where.text:
-            for word in where.text.split():
-                clauses.append("(instr(lower(n.text), ?) > 0 OR instr(lower(n.exact), ?) > 0)")
-                params.extend([word.lower(), word.lower()])
-        if where.ids:
-            clauses.append(f"n.id IN ({', '.join('?' * len(where.ids))})")
-            params.extend(where.ids)
-        sql = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self._select(self._db, sql, tuple(params))
+        sql, params = _where_sql(where or Filter())
+        return self._select(self._db, sql, params)
+
+    def ids(self, where: Filter | None = None) -> list[str]:
+        """The ids of :meth:`list`'s notes, in the same order, without building the notes:
+        the panel fetches the notes themselves a screenful at a time."""
+        sql, params = _where_sql(where or Filter())
+        rows = self._db.execute(
+            f"SELECT n.id FROM notes n {sql} ORDER BY n.document, n.ordinal, n.start, n.created",
+            params,
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def count(self) -> int:
         return self._db.execute("SELECT count(*) FROM notes").fetchone()[0]
@@ -478,6 +466,33 @@ class NotesStore:
             params,
         ).fetchall()
         return [_note_from_row(row) for row in rows]
+
+
+def _where_sql(where: Filter) -> tuple[str, tuple]:
+    """The WHERE clause (and its parameters) for a :class:`Filter`; filtering stays in SQL."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if where.document:
+        clauses.append("n.document = ?")
+        params.append(where.document)
+    if where.colour:
+        clauses.append("n.colour = ?")
+        params.append(where.colour)
+    if where.status:
+        clauses.append("n.status = ?")
+        params.append(where.status)
+    if where.tag:
+        clauses.append("n.id IN (SELECT note_id FROM note_tags WHERE tag = ?)")
+        params.append(where.tag.lstrip("#").lower())
+    if where.text:
+        for word in where.text.split():
+            clauses.append("(instr(lower(n.text), ?) > 0 OR instr(lower(n.exact), ?) > 0)")
+            params.extend([word.lower(), word.lower()])
+    if where.ids:
+        clauses.append(f"n.id IN ({', '.join('?' * len(where.ids))})")
+        params.extend(where.ids)
+    sql = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return sql, tuple(params)
 
 
 def _frozen(cls, **values):

@@ -10,7 +10,7 @@ added with :meth:`add_overlay` over the text.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QPainter, QPaintEvent, QTextCursor
+from PySide6.QtGui import QContextMenuEvent, QPainter, QPaintEvent, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from reader.core.render import BLOCK_ANCHOR_PREFIX
@@ -22,6 +22,8 @@ class BlockText(QTextBrowser):
         super().__init__(parent)
         self._block_positions: dict[str, int] = {}  # block id → character position, per render
         self._overlays: list[TextOverlay] = []
+        # Callables (view, menu, viewport pos) that add entries to the context menu (notes).
+        self.menu_hooks: list = []
 
     def set_block_html(self, html: str) -> None:
         """Show ``html`` (blocks with their anchors) and map where each block starts."""
@@ -58,6 +60,15 @@ class BlockText(QTextBrowser):
         if overlay in self._overlays:
             self._overlays.remove(overlay)
             self.viewport().update()
+
+    def run_menu_hooks(self, menu, event: QContextMenuEvent) -> None:
+        for hook in self.menu_hooks:
+            hook(self, menu, self.viewport().mapFrom(self, event.pos()))
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        self.run_menu_hooks(menu, event)
+        menu.exec(event.globalPos())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

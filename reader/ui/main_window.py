@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         # Built just after the first paint (see _finish_startup), to show the text sooner.
         self.search_panel: SearchPanel | None = None
         self.search_dock: QDockWidget | None = None
+        self.notes = None  # the NotesController, also built after the first paint
         self.started = False
         # Set when the app starts with a file: the rest of start-up then waits for its first
         # page, so the search index's work does not compete with drawing it.
@@ -173,12 +174,24 @@ class MainWindow(QMainWindow):
         self.search_panel.resultActivated.connect(self._on_search_result)
         self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
         self.search_panel.dismissed.connect(self.focus_text)
+        self.start_notes()
         self.documents.reopen(
             self.settings.open_documents,
             self.settings.current_document,
             self.settings.document_pages,
         )
         self.start_indexing()
+
+    def start_notes(self) -> None:
+        """The notes store, dock, markers and menus (reader/ui/notes_controller.py)."""
+        from reader.core.notes import NotesError
+        from reader.ui.notes_controller import NotesController
+
+        try:
+            self.notes = NotesController(self)
+        except NotesError as exc:  # the text still reads; say why notes are missing
+            self.notes = None
+            self.notices.add(str(exc))
 
     def fit_sidebar(self) -> None:
         """Give the sidebar a quarter of the window at most: the text comes first."""
@@ -229,7 +242,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_search_result(self, hit) -> None:
         terms = list(hit.terms)
-        if hit.document == "page":
+        if hit.source == "notes" and getattr(self, "notes", None) is not None:
+            self.notes.show_note_id(hit.id)
+        elif hit.document == "page":
             self.show_place(Place(hit.tab, hit.id), terms)
         else:
             self.documents.show_block(hit.document, hit.id, terms)

@@ -95,4 +95,5 @@ class ParagraphsView(BlockText):
             menu.addSeparator()
             show = menu.addAction("Show in PDF")
             show.triggered.connect(partial(self.showInPdfRequested.emit, block_id))
+        self.run_menu_hooks(menu, event)
         menu.exec(event.globalPos())

@@ -69,6 +69,8 @@ class PdfView(QAbstractScrollArea):
         self._mark: tuple[int, Rect] | None = None
         self._selection: tuple[int, int, int] | None = None  # page, first word, last word
         self._overlays: list[PageOverlay] = default_page_overlays()
+        # Callables (view, menu, viewport pos) that add entries to the context menu (notes).
+        self.menu_hooks: list = []
         self._press: tuple[QPointF, int, Word | None, PageLink | None] | None = None
         self._dragged = False
         self._request_timer = QTimer(self)
@@ -517,6 +519,8 @@ class PdfView(QAbstractScrollArea):
         menu.addAction(self.zoom_out_action)
         menu.addAction("Fit width").triggered.connect(partial(self.set_zoom, FIT_WIDTH))
         menu.addAction("Fit page").triggered.connect(partial(self.set_zoom, FIT_PAGE))
+        for hook in self.menu_hooks:
+            hook(self, menu, event.pos())
         menu.exec(event.globalPos())
 
     # -- helpers ---------------------------------------------------------------------------

@@ -35,7 +35,12 @@ NO_GUIDANCE_PDF = (
     "File ▸ Add document… or drop the file on the window."
 )
 
-SOURCES = [("Everything", None), ("Guidance page", "tabs"), ("Documents", "documents")]
+SOURCES = [
+    ("Everything", None),
+    ("Guidance page", "tabs"),
+    ("Documents", "documents"),
+    ("Notes", "notes"),
+]
 
 
 class _HtmlDelegate(QStyledItemDelegate):
