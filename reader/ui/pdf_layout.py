@@ -9,6 +9,7 @@ viewport pixels. Only ``QRectF`` from Qt, for the painter's convenience.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF
@@ -51,6 +52,20 @@ class PageLayout:
             y += h * self.scale + GAP
         self.height = y
         self.content_w = max((w for w, _ in self.sizes), default=0.0) * self.scale + 2 * GAP
+
+    def render_key(self, ratio: float) -> float:
+        """Device pixels per point for a screen of ``ratio``: what pages are rendered at."""
+        return round(self.scale * ratio, 3)
+
+    def device_size(self, index: int, ratio: float) -> tuple[int, int]:
+        """The whole device pixels page ``index`` covers at ``render_key(ratio)``.
+
+        Computed the way MuPDF sizes a pixmap (``fz_round_rect``: ceil with a 0.001 fuzz), so
+        the image asked for at this key has exactly this size and is drawn 1:1, never squeezed.
+        """
+        key = self.render_key(ratio)
+        w, h = self.sizes[index]
+        return math.ceil(w * key - 0.001), math.ceil(h * key - 0.001)
 
     def page_top(self, index: int) -> float:
         return self.tops[index] if self.tops else 0.0

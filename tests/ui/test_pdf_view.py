@@ -91,6 +91,22 @@ def test_ctrl_plus_zooms_in_and_ctrl_minus_out(qtbot, open_view, guidance) -> No
     assert view.zoom() < larger
 
 
+@pytest.mark.parametrize(
+    ("key", "mods"),
+    [
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier),
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier),
+        (Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier),
+    ],
+)
+def test_every_ctrl_plus_zooms_in(qtbot, open_view, guidance, key, mods) -> None:
+    view = open_view(guidance.path)
+    view.pages.setFocus()
+    before = view.zoom()
+    qtbot.keyClick(view.pages, key, mods)
+    assert view.zoom() > before
+
+
 def test_ctrl_wheel_zooms_and_keeps_the_page_under_the_cursor(qtbot, open_view, guidance):
     view = open_view(guidance.path)
     view.go_to_page(5)
