@@ -175,7 +175,19 @@ class DocumentView(QWidget):
             self.zoom_box.addItem(text, value)
         self.zoom_box.setMinimumContentsLength(8)
 
+        # Short labels on the buttons (full names stay in tooltips and for screen readers), and
+        # both panel toggles first: on a 1024-pixel screen the bar is narrower than its
+        # contents, and what overflows into the extension menu is the end, never Paragraphs.
+        self.sidebar_action.setIconText("Outline")
+        self.goto_action.setIconText("Go to ¶")
+        self.goto_action.setToolTip("Go to paragraph (Ctrl+G)")
+        self.previous_action.setIconText("‹")
+        self.previous_action.setToolTip("Previous page")
+        self.next_action.setIconText("›")
+        self.next_action.setToolTip("Next page")
+        self.zoom_box.setMinimumContentsLength(6)
         bar.addAction(self.sidebar_action)
+        bar.addAction(self.paragraphs_action)
         bar.addSeparator()
         bar.addAction(self.previous_action)
         bar.addWidget(self.page_box)
@@ -188,7 +200,6 @@ class DocumentView(QWidget):
         bar.addSeparator()
         bar.addAction(self.find_action)
         bar.addAction(self.goto_action)
-        bar.addAction(self.paragraphs_action)
         for act in bar.actions():
             button = bar.widgetForAction(act)
             if button is not None and not button.accessibleName():

@@ -229,3 +229,20 @@ def test_a_broken_file_shows_its_sentence(qtbot, tmp_path, maker, words) -> None
 def test_paragraph_numbers_are_read_as_people_write_them(typed, number) -> None:
     assert parse_paragraph(typed) == number
     assert parse_paragraph("ward round") is None
+
+
+@pytest.mark.parametrize("width", [1024, 760])
+def test_paragraphs_toggle_is_reachable_on_a_small_screen(qtbot, guidance, blocks, width) -> None:
+    widget = DocumentView(guidance.path, "test", "Test document", blocks, Theme(), 11)
+    qtbot.addWidget(widget)
+    widget.resize(width, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    bar = widget.toolbar
+    assert bar.width() <= width
+    button = bar.widgetForAction(widget.paragraphs_action)
+    assert button is not None
+    assert button.isVisible()
+    assert bar.rect().contains(button.geometry())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not widget.paragraphs.isVisible()
