@@ -19,6 +19,11 @@ Rect = tuple[float, float, float, float]
 FIT_WIDTH = "fit-width"
 FIT_PAGE = "fit-page"
 GAP = 12  # pixels between pages and around them
+# Fit width never shrinks 10-point body text below 8 pixels, where strokes turn to grey mush
+# (#11.11): in a narrow pane the page is drawn wider than the pane and scrolls sideways.
+BODY_POINTS = 10.0
+MIN_BODY_PIXELS = 8.0
+LEGIBLE_SCALE = MIN_BODY_PIXELS / BODY_POINTS
 
 
 @dataclass
@@ -37,7 +42,7 @@ class PageLayout:
         if not self.sizes:
             return 1.0
         avail_w = max(avail_w - 2 * GAP, 50)
-        scale = avail_w / max(w for w, _ in self.sizes)
+        scale = max(avail_w / max(w for w, _ in self.sizes), LEGIBLE_SCALE)
         if mode == FIT_PAGE:
             w, h = self.sizes[current]
             scale = min(avail_w / w, max(avail_h - 2 * GAP, 50) / h)

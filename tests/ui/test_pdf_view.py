@@ -91,6 +91,17 @@ def test_ctrl_plus_zooms_in_and_ctrl_minus_out(qtbot, open_view, guidance) -> No
     assert view.zoom() < larger
 
 
+def test_fit_width_keeps_body_text_legible_in_a_narrow_pane(qtbot, open_view, guidance) -> None:
+    view = open_view(guidance.path, size=(700, 600))
+    view.splitter.setSizes([0, 300, 400])
+    view.set_zoom("fit-width")
+    qtbot.waitUntil(lambda: view.pages.viewport().width() < 400)
+    width_points = view.pages.page_sizes()[0][0]
+    # 10-point text at least 8 pixels tall: the page scrolls sideways instead.
+    assert view.pages.page_rect(0).width() >= width_points * 0.8 - 0.5
+    assert view.pages.horizontalScrollBar().maximum() > 0
+
+
 @pytest.mark.parametrize(
     ("key", "mods"),
     [
