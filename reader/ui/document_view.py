@@ -39,6 +39,7 @@ from reader.ui.goto_dialog import GotoDialog, missing_message, parse_paragraph
 from reader.ui.paragraphs_view import ParagraphsView
 from reader.ui.pdf_pages import PDF_LOCK, PageWorker
 from reader.ui.pdf_sidebar import PdfSidebar
+from reader.ui.pdf_sync import ParagraphSync
 from reader.ui.pdf_view import FIT_PAGE, FIT_WIDTH, ZOOM_STEPS, PdfView
 
 ZOOM_CHOICES = [("Fit width", FIT_WIDTH), ("Fit page", FIT_PAGE)] + [
@@ -118,6 +119,8 @@ class DocumentView(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.find_bar)
         self._connect()
+        # The pane and the pages follow each other, the current paragraph marked in both.
+        self.sync = ParagraphSync(self.pages, self.paragraphs, self._blocks, theme.link)
         self._on_page_changed(0)
         self._on_zoom_changed(self.pages.zoom())
 
@@ -347,6 +350,7 @@ class DocumentView(QWidget):
 
     def _show_on_page(self, block: Block) -> None:
         if block.page is not None:
+            self.sync.pin(block.id)
             self.pages.show_rect(block.page, block.bbox)
 
     def _key_action(self, event: QKeyEvent) -> QAction | None:

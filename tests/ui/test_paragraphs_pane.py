@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QToolTip
 
@@ -86,3 +86,47 @@ def test_endnote_marker_shows_its_text_and_goes_there(qtbot, view) -> None:
     qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert pane.viewport().rect().intersects(pane.block_rect(endnote.id))
     assert view.current_page() == endnote.page
+
+
+def test_pane_follows_the_pages_and_the_pages_follow_the_pane(qtbot, view, booklet) -> None:
+    _, blocks = booklet
+    pages, pane = view.pages, view.paragraphs
+    paras = [b for b in blocks if b.kind == "pdf-paragraph" and b.page and b.page >= 3]
+    target = paras[0]
+    # Scroll the pages by hand (the scroll bar, as the wheel does) to a later page.
+    pages.verticalScrollBar().setValue(round(pages.page_layout.page_top(target.page) + 40))
+    current = view.sync.current_block()
+    assert current is not None
+    assert current.page == target.page or current.page == target.page - 1
+    rect = pane.block_rect(current.id)
+    assert rect is not None
+    assert pane.viewport().rect().intersects(rect)
+    # Scroll the pane back to the start: the pages go back with it, with no echo.
+    pane.verticalScrollBar().setValue(0)
+    first = view.sync.current_block()
+    assert first is not None
+    assert pages.current_page() == first.page
+    settled = (pages.verticalScrollBar().value(), pane.verticalScrollBar().value())
+    for _ in range(5):  # let any queued echo run: none may move either view
+        QCoreApplication.processEvents()
+    assert (pages.verticalScrollBar().value(), pane.verticalScrollBar().value()) == settled
+
+
+def test_find_moves_the_pane_to_the_hit(qtbot, view, booklet) -> None:
+    _, blocks = booklet
+    last = [b for b in blocks if b.kind == "pdf-paragraph"][-1]
+    word = last.text.split()[-1].strip(".,;")
+    view.open_find()
+    view.find_bar.edit.setText(word)
+    view.find_bar.findRequested.emit(word, False)
+    qtbot.waitUntil(lambda: bool(view.pages.hits()), timeout=5000)
+    view.pages.set_current_hit(len(view.pages.hits()) - 1)
+    page = view.pages.hits()[-1][0]
+    qtbot.waitUntil(lambda: view.sync.current_block() is not None)
+    assert view.sync.current_block().page in (page, page - 1)
+    assert pane_shows(view, view.sync.current())
+
+
+def pane_shows(view: DocumentView, block_id: str) -> bool:
+    rect = view.paragraphs.block_rect(block_id)
+    return rect is not None and view.paragraphs.viewport().rect().intersects(rect)
