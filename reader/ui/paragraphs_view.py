@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QContextMenuEvent, QFont, QHelpEvent, QMouseEvent
+from PySide6.QtGui import QContextMenuEvent, QFont, QHelpEvent, QHideEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from reader.core.model import Block
@@ -41,6 +41,7 @@ class ParagraphsView(BlockText):
             if number is not None:
                 self.endnotes[number] = block
         self.anchorClicked.connect(self._on_anchor)
+        self._released: str | None = None  # the top block when the laid-out text was let go
         self.setObjectName("pdf-paragraphs")
         self.setAccessibleName("Numbered paragraphs")
         self.setAccessibleDescription("The document's text reflowed, with its paragraph numbers")
@@ -58,12 +59,17 @@ class ParagraphsView(BlockText):
 
     def scroll_to_block(self, block_id: str, terms: list[str] | None = None) -> None:
         highlight = {block_id: list(terms)} if terms else {}
+        if self._released is not None:
+            self._highlight, self._released = highlight, block_id  # shown there when switched on
+            return
         if highlight != self._highlight:
             self._highlight = highlight
             self.render_blocks()
         self.scrollToAnchor(anchor_for(block_id))
 
     def render_blocks(self, keep_position: bool = False) -> None:
+        if self._released is not None:
+            return  # switched off: laid out again when shown
         position = self.verticalScrollBar().value() if keep_position else 0
         font = QFont(self.font())
         font.setPointSize(self._text_size)
@@ -83,6 +89,26 @@ class ParagraphsView(BlockText):
             )
         self.set_block_html(f"<html><body>{body}</body></html>")
         self.verticalScrollBar().setValue(position)
+
+    def is_released(self) -> bool:
+        """True while the pane is switched off and its laid-out text has been let go."""
+        return self._released is not None
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # Switched off by the reader (not merely a tab switch or a minimised window): the
+        # laid-out document of a long PDF is megabytes; build it again when shown (#12).
+        if self.isHidden() and self._released is None:
+            self._released = self.top_block_id() or ""
+            self.set_block_html("<html><body></body></html>")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._released is not None:
+            top, self._released = self._released, None
+            self.render_blocks()
+            if top:
+                self.scrollToAnchor(anchor_for(top))
 
     def block_id_at(self, pos: QPoint) -> str | None:
         """The block under ``pos`` (viewport pixels)."""

@@ -130,3 +130,19 @@ def test_find_moves_the_pane_to_the_hit(qtbot, view, booklet) -> None:
 def pane_shows(view: DocumentView, block_id: str) -> bool:
     rect = view.paragraphs.block_rect(block_id)
     return rect is not None and view.paragraphs.viewport().rect().intersects(rect)
+
+
+def test_hidden_pane_lets_its_text_go_and_comes_back_where_it_was(qtbot, view, booklet) -> None:
+    _, blocks = booklet
+    pane = view.paragraphs
+    target = [b for b in blocks if b.kind == "pdf-paragraph"][5]
+    pane.scroll_to_block(target.id)
+    full = pane.document().characterCount()
+    view.paragraphs_action.setChecked(False)
+    assert not pane.isVisible()
+    assert pane.is_released()
+    assert pane.document().characterCount() < full / 10
+    view.paragraphs_action.setChecked(True)
+    qtbot.waitUntil(pane.isVisible)
+    assert pane.document().characterCount() == full
+    assert pane_shows(view, target.id)
