@@ -204,3 +204,91 @@ def references_html(pack: ContentPack, blocks: Iterable[Block], theme: Theme) ->
         '<a name="references"></a><h3>Organisations named on this page</h3>'
         f"<ul>{''.join(items)}</ul>"
     )
+
+
+def _with_markers(block: Block, theme: Theme, terms: Iterable[str], notes: dict[int, str]) -> str:
+    """The block's text with each zero-width ``endnote:N`` link drawn as a raised number."""
+    markers = sorted(
+        (link.start, link.value)
+        for link in block.links
+        if link.scheme == "endnote" and link.start == link.end
+    )
+    others = tuple(link for link in block.links if link.start != link.end)
+    out: list[str] = []
+    start = 0
+    for at, number in [*markers, (len(block.text), "")]:
+        inside = tuple(
+            Link(link.start - start, link.end - start, link.target)
+            for link in others
+            if start <= link.start and link.end <= at
+        )
+        out.append(text_html(block.text[start:at], theme, terms, inside))
+        if number:
+            tip = _esc(notes.get(int(number), "")) if number.isdigit() else ""
+            out.append(
+                f'<a href="endnote:{_esc(number)}" title="{tip}" '
+                f'style="color:{theme.link}; text-decoration:none"><sup>{_esc(number)}</sup></a>'
+            )
+        start = at
+    return "".join(out)
+
+
+def pdf_blocks_html(
+    blocks: Iterable[Block],
+    theme: Theme,
+    endnotes: dict[int, Block],
+    *,
+    highlight: dict[str, list[str]] | None = None,
+    current: str | None = None,
+) -> str:
+    """HTML for a PDF's reflowed paragraphs, laid out as the booklet sets them.
+
+    Numbered paragraphs carry their number; lettered sub-items are indented with their letter;
+    list items are bullets indented under their paragraph; boxes are shaded and bordered;
+    endnotes come last, each linked from its raised marker in the text (the marker's tooltip
+    is the endnote). Front matter (cover, contents) is left out: its numbers are page numbers
+    and paragraph ranges, not paragraphs. ``current`` is the paragraph marked as being read.
+    """
+    highlight = highlight or {}
+    tips = {number: block.text for number, block in endnotes.items()}
+    out: list[str] = []
+    notes: list[str] = []
+    for block in blocks:
+        if block.kind == "front-matter":
+            continue
+        anchor = f'<a name="{_esc(anchor_for(block.id))}"></a>'
+        body = _with_markers(block, theme, highlight.get(block.id, ()), tips)
+        mark = ""
+        if block.id == current:
+            mark = f"background-color:{theme.panel};"
+        if block.kind == "heading":
+            level = min(max(block.level, 1), 4)
+            out.append(f"<h{level}>{anchor}{body}</h{level}>")
+        elif block.kind == "endnote":
+            number = next((n for n, b in endnotes.items() if b.id == block.id), None)
+            label = f"<sup>{number}</sup>&nbsp;" if number is not None else ""
+            notes.append(
+                f'<p style="font-size:small; margin-left:18px; {mark}">{anchor}{label}{body}</p>'
+            )
+        elif block.kind == "box":
+            text = f'<p style="line-height:140%">{anchor}{body}</p>'
+            out.append(boxed(text, theme.example, theme.example_border))
+        elif block.kind == "list-item":
+            indent = 24 * max(block.level, 1)
+            out.append(
+                f'<p style="margin-left:{indent}px; margin-bottom:4px; {mark}">'
+                f"{anchor}•&nbsp;&nbsp;{body}</p>"
+            )
+        elif block.kind == "pdf-paragraph" and block.level >= 1 and block.paragraph:
+            letter = block.paragraph[len(block.paragraph.split("(", 1)[0]) :]
+            out.append(
+                f'<p style="margin-left:24px; {mark}">{anchor}'
+                f"<b>{_esc(letter)}</b>&nbsp;&nbsp;{body}</p>"
+            )
+        else:
+            number = f"<b>{_esc(block.paragraph)}</b>&nbsp;&nbsp;" if block.paragraph else ""
+            out.append(f'<p style="{mark}">{anchor}{number}{body}</p>')
+    if notes:
+        out.append(f'<h2 style="color:{theme.muted}">Endnotes</h2>')
+        out.extend(notes)
+    return "\n".join(out)

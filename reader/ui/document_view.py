@@ -39,6 +39,7 @@ from reader.ui.goto_dialog import GotoDialog, missing_message, parse_paragraph
 from reader.ui.paragraphs_view import ParagraphsView
 from reader.ui.pdf_pages import PDF_LOCK, PageWorker
 from reader.ui.pdf_sidebar import PdfSidebar
+from reader.ui.pdf_sync import ParagraphSync
 from reader.ui.pdf_view import FIT_PAGE, FIT_WIDTH, ZOOM_STEPS, PdfView
 
 ZOOM_CHOICES = [("Fit width", FIT_WIDTH), ("Fit page", FIT_PAGE)] + [
@@ -118,6 +119,8 @@ class DocumentView(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.find_bar)
         self._connect()
+        # The pane and the pages follow each other, the current paragraph marked in both.
+        self.sync = ParagraphSync(self.pages, self.paragraphs, self._blocks, theme.link)
         self._on_page_changed(0)
         self._on_zoom_changed(self.pages.zoom())
 
@@ -175,7 +178,23 @@ class DocumentView(QWidget):
             self.zoom_box.addItem(text, value)
         self.zoom_box.setMinimumContentsLength(8)
 
+        # Short labels on the buttons (full names stay in tooltips and for screen readers), and
+        # both panel toggles first: on a 1024-pixel screen the bar is narrower than its
+        # contents, and what overflows into the extension menu is the end, never Paragraphs.
+        self.sidebar_action.setIconText("Outline")
+        self.goto_action.setIconText("Go to ¶")
+        self.goto_action.setToolTip("Go to paragraph (Ctrl+G)")
+        self.previous_action.setIconText("‹")
+        self.previous_action.setToolTip("Previous page")
+        self.next_action.setIconText("›")
+        self.next_action.setToolTip("Next page")
+        self.zoom_box.setMinimumContentsLength(6)
+        self.pages.zoom_out_action.setIconText("−")
+        self.pages.zoom_out_action.setToolTip("Zoom out (Ctrl+minus)")
+        self.pages.zoom_in_action.setIconText("+")
+        self.pages.zoom_in_action.setToolTip("Zoom in (Ctrl+plus)")
         bar.addAction(self.sidebar_action)
+        bar.addAction(self.paragraphs_action)
         bar.addSeparator()
         bar.addAction(self.previous_action)
         bar.addWidget(self.page_box)
@@ -188,7 +207,6 @@ class DocumentView(QWidget):
         bar.addSeparator()
         bar.addAction(self.find_action)
         bar.addAction(self.goto_action)
-        bar.addAction(self.paragraphs_action)
         for act in bar.actions():
             button = bar.widgetForAction(act)
             if button is not None and not button.accessibleName():
@@ -336,6 +354,7 @@ class DocumentView(QWidget):
 
     def _show_on_page(self, block: Block) -> None:
         if block.page is not None:
+            self.sync.pin(block.id)
             self.pages.show_rect(block.page, block.bbox)
 
     def _key_action(self, event: QKeyEvent) -> QAction | None:

@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLayout,
     QLineEdit,
+    QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +43,12 @@ def missing_message(number: str) -> str:
     return f"There is no paragraph {number} in this document."
 
 
+def missing_item_message(number: str) -> str:
+    """``"85(b)"`` when paragraph 85 exists but has no (b)."""
+    base, letter = number.split("(", 1)
+    return f"Paragraph {base} has no item ({letter}."
+
+
 class GotoDialog(QDialog):
     """Asks for a paragraph number; ``paragraphChosen`` carries it in the form "85(b)"."""
 
@@ -59,6 +68,16 @@ class GotoDialog(QDialog):
         self.message = QLabel()
         self.message.setAccessibleName("Go to paragraph message")
         self.message.setWordWrap(True)
+        # Room for two lines of message kept below the input from the start, and the dialog
+        # wide enough for a sentence: a message never squeezes in over the line edit (#11.14).
+        metrics = self.message.fontMetrics()
+        self.message.setMinimumHeight(2 * metrics.lineSpacing() + 4)
+        self.message.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setMinimumWidth(metrics.horizontalAdvance("x") * 56)
+        # Shown when "85(b)" is not there but paragraph 85 is.
+        self.base_button = QPushButton()
+        self.base_button.setVisible(False)
+        self.base_button.clicked.connect(self._on_base)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -66,9 +85,11 @@ class GotoDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setAccessibleName("Go")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(label)
         layout.addWidget(self.edit)
         layout.addWidget(self.message)
+        layout.addWidget(self.base_button)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self._on_go)
         self.buttons.rejected.connect(self.reject)
@@ -77,17 +98,34 @@ class GotoDialog(QDialog):
     @Slot()
     def _on_go(self) -> None:
         number = parse_paragraph(self.edit.text())
+        self.base_button.setVisible(False)
         if number is None:
             self.message.setText("Type a paragraph number, such as 85 or 85(b).")
         elif not self._exists(number):
-            self.message.setText(missing_message(number))
+            base = number.split("(", 1)[0]
+            if base != number and self._exists(base):
+                self.message.setText(missing_item_message(number))
+                self.base_button.setText(f"Go to paragraph {base}")
+                self.base_button.setAccessibleName(f"Go to paragraph {base}")
+                self.base_button.setVisible(True)
+            else:
+                self.message.setText(missing_message(number))
         else:
             self.paragraphChosen.emit(number)
             self.accept()
             return
+        self.adjustSize()
         self.edit.setFocus()
         self.edit.selectAll()
+
+    @Slot()
+    def _on_base(self) -> None:
+        number = parse_paragraph(self.edit.text())
+        if number is not None:
+            self.paragraphChosen.emit(number.split("(", 1)[0])
+            self.accept()
 
     @Slot(str)
     def _on_edited(self, _text: str) -> None:
         self.message.clear()
+        self.base_button.setVisible(False)

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QFont, QMouseEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QContextMenuEvent, QFont, QHelpEvent, QHideEvent, QMouseEvent, QShowEvent
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from reader.core.model import Block
-from reader.core.render import Theme, anchor_for, blocks_html
+from reader.core.pdfparagraphs import endnote_number
+from reader.core.render import Theme, anchor_for, pdf_blocks_html
 from reader.ui.block_text import BlockText
 from reader.ui.reading_view import block_id_at
+
+# Front matter (cover, contents rows) is left out: its numbers are pages and ranges.
+SHOWN = ("heading", "pdf-paragraph", "pdf-text", "list-item", "box", "endnote")
 
 
 class ParagraphsView(BlockText):
@@ -31,6 +35,13 @@ class ParagraphsView(BlockText):
         self._theme = theme
         self._text_size = text_size
         self._highlight: dict[str, list[str]] = {}
+        self.endnotes: dict[int, Block] = {}
+        for block in blocks:
+            number = endnote_number(block)
+            if number is not None:
+                self.endnotes[number] = block
+        self.anchorClicked.connect(self._on_anchor)
+        self._released: str | None = None  # the top block when the laid-out text was let go
         self.setObjectName("pdf-paragraphs")
         self.setAccessibleName("Numbered paragraphs")
         self.setAccessibleDescription("The document's text reflowed, with its paragraph numbers")
@@ -48,12 +59,17 @@ class ParagraphsView(BlockText):
 
     def scroll_to_block(self, block_id: str, terms: list[str] | None = None) -> None:
         highlight = {block_id: list(terms)} if terms else {}
+        if self._released is not None:
+            self._highlight, self._released = highlight, block_id  # shown there when switched on
+            return
         if highlight != self._highlight:
             self._highlight = highlight
             self.render_blocks()
         self.scrollToAnchor(anchor_for(block_id))
 
     def render_blocks(self, keep_position: bool = False) -> None:
+        if self._released is not None:
+            return  # switched off: laid out again when shown
         position = self.verticalScrollBar().value() if keep_position else 0
         font = QFont(self.font())
         font.setPointSize(self._text_size)
@@ -63,9 +79,9 @@ class ParagraphsView(BlockText):
             "h1 { font-size:large; } h2 { font-size:medium; margin-top:16px; }"
             "h3 { font-size:medium; margin-top:12px; }"
         )
-        blocks = [b for b in self._blocks if b.kind in ("heading", "pdf-paragraph", "pdf-text")]
+        blocks = [b for b in self._blocks if b.kind in SHOWN]
         if blocks:
-            body = blocks_html(blocks, self._theme, highlight=self._highlight)
+            body = pdf_blocks_html(blocks, self._theme, self.endnotes, highlight=self._highlight)
         else:
             body = (
                 f'<p style="color:{self._theme.muted}">The text of this document has not been '
@@ -74,6 +90,26 @@ class ParagraphsView(BlockText):
         self.set_block_html(f"<html><body>{body}</body></html>")
         self.verticalScrollBar().setValue(position)
 
+    def is_released(self) -> bool:
+        """True while the pane is switched off and its laid-out text has been let go."""
+        return self._released is not None
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # Switched off by the reader (not merely a tab switch or a minimised window): the
+        # laid-out document of a long PDF is megabytes; build it again when shown (#12).
+        if self.isHidden() and self._released is None:
+            self._released = self.top_block_id() or ""
+            self.set_block_html("<html><body></body></html>")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._released is not None:
+            top, self._released = self._released, None
+            self.render_blocks()
+            if top:
+                self.scrollToAnchor(anchor_for(top))
+
     def block_id_at(self, pos: QPoint) -> str | None:
         """The block under ``pos`` (viewport pixels)."""
         return block_id_at(self, pos)
@@ -81,8 +117,40 @@ class ParagraphsView(BlockText):
     def top_block_id(self) -> str | None:
         return self.block_id_at(QPoint(8, 4))
 
+    def endnote_at(self, pos: QPoint) -> Block | None:
+        """The endnote whose raised marker is under ``pos`` (viewport pixels)."""
+        target = self.anchorAt(pos)
+        if not target.startswith("endnote:"):
+            return None
+        number = target.split(":", 1)[1]
+        return self.endnotes.get(int(number)) if number.isdigit() else None
+
+    @Slot(QUrl)
+    def _on_anchor(self, url: QUrl) -> None:
+        target = url.toString()
+        if target.startswith("endnote:"):
+            number = target.split(":", 1)[1]
+            block = self.endnotes.get(int(number)) if number.isdigit() else None
+            if block is not None:
+                self.scroll_to_block(block.id)
+                self.showInPdfRequested.emit(block.id)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        # QTextBrowser shows no tooltips of its own: the endnote's text on hover over its marker.
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            block = self.endnote_at(event.pos())
+            if block is not None:
+                number = endnote_number(block)
+                QToolTip.showText(event.globalPos(), f"{number}. {block.text}", self.viewport())
+                return True
+            QToolTip.hideText()
+        return super().viewportEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        on_marker = self.endnote_at(event.position().toPoint()) is not None
         super().mouseReleaseEvent(event)
+        if on_marker:
+            return  # the marker's link took the reader to the endnote
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             block_id = self.block_id_at(event.position().toPoint())
             if block_id:

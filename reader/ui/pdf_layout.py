@@ -9,6 +9,7 @@ viewport pixels. Only ``QRectF`` from Qt, for the painter's convenience.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF
@@ -18,6 +19,11 @@ Rect = tuple[float, float, float, float]
 FIT_WIDTH = "fit-width"
 FIT_PAGE = "fit-page"
 GAP = 12  # pixels between pages and around them
+# Fit width never shrinks 10-point body text below 8 pixels, where strokes turn to grey mush
+# (#11.11): in a narrow pane the page is drawn wider than the pane and scrolls sideways.
+BODY_POINTS = 10.0
+MIN_BODY_PIXELS = 8.0
+LEGIBLE_SCALE = MIN_BODY_PIXELS / BODY_POINTS
 
 
 @dataclass
@@ -36,7 +42,7 @@ class PageLayout:
         if not self.sizes:
             return 1.0
         avail_w = max(avail_w - 2 * GAP, 50)
-        scale = avail_w / max(w for w, _ in self.sizes)
+        scale = max(avail_w / max(w for w, _ in self.sizes), LEGIBLE_SCALE)
         if mode == FIT_PAGE:
             w, h = self.sizes[current]
             scale = min(avail_w / w, max(avail_h - 2 * GAP, 50) / h)
@@ -51,6 +57,20 @@ class PageLayout:
             y += h * self.scale + GAP
         self.height = y
         self.content_w = max((w for w, _ in self.sizes), default=0.0) * self.scale + 2 * GAP
+
+    def render_key(self, ratio: float) -> float:
+        """Device pixels per point for a screen of ``ratio``: what pages are rendered at."""
+        return round(self.scale * ratio, 3)
+
+    def device_size(self, index: int, ratio: float) -> tuple[int, int]:
+        """The whole device pixels page ``index`` covers at ``render_key(ratio)``.
+
+        Computed the way MuPDF sizes a pixmap (``fz_round_rect``: ceil with a 0.001 fuzz), so
+        the image asked for at this key has exactly this size and is drawn 1:1, never squeezed.
+        """
+        key = self.render_key(ratio)
+        w, h = self.sizes[index]
+        return math.ceil(w * key - 0.001), math.ceil(h * key - 0.001)
 
     def page_top(self, index: int) -> float:
         return self.tops[index] if self.tops else 0.0

@@ -96,7 +96,12 @@ class PdfView(QAbstractScrollArea):
             self.addAction(act)
             return act
 
-        zoom_in_keys = [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        # Ctrl+plus (shifted or keypad) and Ctrl+= all zoom, as they enlarge the text elsewhere.
+        zoom_in_keys = [
+            QKeySequence(QKeySequence.StandardKey.ZoomIn),
+            QKeySequence("Ctrl++"),
+            QKeySequence("Ctrl+="),
+        ]
         self.zoom_in_action = action("Zoom in", zoom_in_keys, self.zoom_in)
         self.zoom_out_action = action(
             "Zoom out", [QKeySequence(QKeySequence.StandardKey.ZoomOut)], self.zoom_out
@@ -283,7 +288,7 @@ class PdfView(QAbstractScrollArea):
         return self.page_layout.page_top(index)
 
     def _render_key(self) -> float:
-        return round(self.page_layout.scale * self.devicePixelRatioF(), 3)
+        return self.page_layout.render_key(self.devicePixelRatioF())
 
     def _set_scroll(self, y: float) -> None:
         self._programmatic = True
@@ -315,15 +320,27 @@ class PdfView(QAbstractScrollArea):
         painter = QPainter(self.viewport())
         painter.fillRect(self.viewport().rect(), self._backdrop())
         key = self._render_key()
+        ratio = self.devicePixelRatioF()
         for index in self.visible_pages():
             rect = self.page_rect(index)
             painter.fillRect(rect.translated(2, 2), QColor(0, 0, 0, 50))
             item = self.cache.get(index)
             if item is not None and item.image is not None:
                 painter.fillRect(rect, Qt.GlobalColor.white)
-                if item.key != key:
+                if item.key == key:
+                    # 1:1: the image is exactly the device pixels the page covers (its device
+                    # pixel ratio is set), placed on a whole device pixel, so no stroke is
+                    # resampled away ("patents" for "patients" came from a 0.5 % squeeze).
+                    corner = QPointF(
+                        round(rect.left() * ratio) / ratio, round(rect.top() * ratio) / ratio
+                    )
+                    painter.drawImage(corner, item.image)
+                else:
+                    # The old zoom's pixels, smoothed, until the new render arrives.
+                    painter.save()
                     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                painter.drawImage(rect, item.image)
+                    painter.drawImage(rect, item.image)
+                    painter.restore()
             else:
                 self._paint_placeholder(painter, rect, index)
             self._paint_overlays(painter, index)
@@ -406,9 +423,16 @@ class PdfView(QAbstractScrollArea):
         return super().event(event)
 
     def _key_action(self, event: QKeyEvent) -> QAction | None:
-        pressed = QKeySequence(event.keyCombination())
+        combo = event.keyCombination()
+        pressed = [QKeySequence(combo)]
+        # "+" is Shift+= on many keyboards (and on the keypad carries KeypadModifier): Ctrl with
+        # either still means zoom in.
+        loose = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        if combo.key() == Qt.Key.Key_Plus and combo.keyboardModifiers() & loose:
+            mods = combo.keyboardModifiers() & ~loose
+            pressed.append(QKeySequence(mods.value | combo.key().value))
         for action in (self.zoom_in_action, self.zoom_out_action, self.copy_action):
-            if action.isEnabled() and pressed in action.shortcuts():
+            if action.isEnabled() and any(p in action.shortcuts() for p in pressed):
                 return action
         return None
 

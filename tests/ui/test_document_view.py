@@ -145,6 +145,40 @@ def test_unknown_paragraph_is_said_in_a_sentence(qtbot, view) -> None:
     dialog.reject()
 
 
+def test_missing_sub_item_offers_its_paragraph(qtbot, view, guidance) -> None:
+    number = next(n for n in guidance.numbers if "(" not in n and f"{n}(z)" not in guidance.numbers)
+    dialog = view.open_goto_dialog()
+    qtbot.keyClicks(dialog.edit, f"{number}(z)")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.message.text() == f"Paragraph {number} has no item (z)."
+    assert dialog.base_button.isVisible()
+    assert dialog.base_button.text() == f"Go to paragraph {number}"
+    dialog.base_button.click()
+    assert not dialog.isVisible()
+    assert view.current_page() == guidance.paragraph(number).page
+
+
+def test_goto_error_sits_below_the_input_and_is_not_cut_off(qtbot, view) -> None:
+    dialog = view.open_goto_dialog()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.edit, "para 9999")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.height() >= dialog.message.sizeHint().height())
+    label, edit = dialog.message.geometry(), dialog.edit.geometry()
+    assert not label.intersects(edit)
+    assert label.top() >= edit.bottom()
+    # The whole sentence is shown: it fits on one line or wraps into the label's height.
+    metrics = dialog.message.fontMetrics()
+    needed = metrics.boundingRect(
+        0, 0, label.width(), 10_000, Qt.TextFlag.TextWordWrap, dialog.message.text()
+    )
+    assert needed.height() <= label.height()
+    assert needed.width() <= label.width()
+    assert label.bottom() <= dialog.buttons.geometry().top()
+    dialog.reject()
+
+
 def test_clicking_a_paragraph_in_the_text_shows_it_in_the_pdf(qtbot, view, guidance) -> None:
     view.paragraphs.scroll_to_block("test.para-20")
     qtbot.mouseClick(view.paragraphs.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(120, 30))
@@ -195,3 +229,20 @@ def test_a_broken_file_shows_its_sentence(qtbot, tmp_path, maker, words) -> None
 def test_paragraph_numbers_are_read_as_people_write_them(typed, number) -> None:
     assert parse_paragraph(typed) == number
     assert parse_paragraph("ward round") is None
+
+
+@pytest.mark.parametrize("width", [1024, 760])
+def test_paragraphs_toggle_is_reachable_on_a_small_screen(qtbot, guidance, blocks, width) -> None:
+    widget = DocumentView(guidance.path, "test", "Test document", blocks, Theme(), 11)
+    qtbot.addWidget(widget)
+    widget.resize(width, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    bar = widget.toolbar
+    assert bar.width() <= width
+    button = bar.widgetForAction(widget.paragraphs_action)
+    assert button is not None
+    assert button.isVisible()
+    assert bar.rect().contains(button.geometry())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not widget.paragraphs.isVisible()

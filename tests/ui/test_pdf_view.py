@@ -91,6 +91,33 @@ def test_ctrl_plus_zooms_in_and_ctrl_minus_out(qtbot, open_view, guidance) -> No
     assert view.zoom() < larger
 
 
+def test_fit_width_keeps_body_text_legible_in_a_narrow_pane(qtbot, open_view, guidance) -> None:
+    view = open_view(guidance.path, size=(700, 600))
+    view.splitter.setSizes([0, 300, 400])
+    view.set_zoom("fit-width")
+    qtbot.waitUntil(lambda: view.pages.viewport().width() < 400)
+    width_points = view.pages.page_sizes()[0][0]
+    # 10-point text at least 8 pixels tall: the page scrolls sideways instead.
+    assert view.pages.page_rect(0).width() >= width_points * 0.8 - 0.5
+    assert view.pages.horizontalScrollBar().maximum() > 0
+
+
+@pytest.mark.parametrize(
+    ("key", "mods"),
+    [
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier),
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier),
+        (Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier),
+    ],
+)
+def test_every_ctrl_plus_zooms_in(qtbot, open_view, guidance, key, mods) -> None:
+    view = open_view(guidance.path)
+    view.pages.setFocus()
+    before = view.zoom()
+    qtbot.keyClick(view.pages, key, mods)
+    assert view.zoom() > before
+
+
 def test_ctrl_wheel_zooms_and_keeps_the_page_under_the_cursor(qtbot, open_view, guidance):
     view = open_view(guidance.path)
     view.go_to_page(5)
