@@ -50,18 +50,42 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
-def load_notes(args: argparse.Namespace) -> list[PrintNote]:
-    """The user's notes as print records, once the notes store exists; none before that."""
+# Paper-friendly tints of the notes' colour names: light enough that black text stays legible
+# when printed on a monochrome laser as well as in colour.
+PRINT_COLOURS = {
+    "yellow": "#fff3a0",
+    "green": "#d6f5d0",
+    "blue": "#d5e8fb",
+    "pink": "#fbd9e6",
+    "purple": "#e6dcf7",
+}
+
+
+def print_notes(dirs) -> list[PrintNote]:
+    """Every note in the user's notes store (``dirs``: a ``UserDirs``) as a print record."""
+    from reader.core.notes import NotesStore
+
+    store = NotesStore.open(dirs)
     try:
-        from reader.core import notes as store  # built in parallel; adapted here when it lands
-    except ImportError:
-        return []
-    loader = getattr(store, "print_notes", None)
-    if loader is None:
-        return []
+        notes = store.list()
+    finally:
+        store.close()
+    return [
+        PrintNote(
+            block_id=note.block,
+            text=note.text,
+            quote=note.quote or "",
+            colour=PRINT_COLOURS.get(note.colour, PRINT_COLOURS["yellow"]),
+        )
+        for note in notes
+    ]
+
+
+def load_notes(args: argparse.Namespace) -> list[PrintNote]:
+    """The user's notes as print records, from the notes store of the folders ``args`` name."""
     from reader.commands.common import user_dirs
 
-    return list(loader(user_dirs(args)))
+    return print_notes(user_dirs(args))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -88,3 +91,45 @@ def test_ctrl_p_opens_the_dialog(qtbot, make_window) -> None:
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.tab.id == window.current_tab_id()
     dialog.reject()
+
+
+def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", READER_HOME=str(home))
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_prints_the_users_notes(pack, tmp_path) -> None:
+    home = tmp_path / "home"
+    block = next(b for b in pack.tabs[0].blocks if b.kind == "paragraph")
+    note = "Bring this to the rota meeting on Tuesday"
+    added = run_cli(home, "notes", "add", "--block", block.id, "--text", note)
+    assert added.returncode == 0, added.stderr
+    out = tmp_path / "with-notes.pdf"
+    printed = run_cli(home, "print", "--tab", pack.tabs[0].id, "--with-notes", "--out", str(out))
+    assert printed.returncode == 0, printed.stderr
+    assert note in pdf_text(out)
+    plain = tmp_path / "plain.pdf"
+    printed = run_cli(home, "print", "--tab", pack.tabs[0].id, "--out", str(plain))
+    assert printed.returncode == 0, printed.stderr
+    assert note not in pdf_text(plain)
+
+
+def test_dialog_include_my_notes_uses_the_same_loader(qtbot, services, pack, dirs) -> None:
+    from reader.core.notes import NotesStore, anchor_for
+
+    block = next(b for b in pack.tabs[0].blocks if b.kind == "paragraph")
+    with NotesStore.open(dirs) as store:
+        store.add(anchor_for(block, pack.edition), text="Ask the clinical director")
+    dialog = PrintDialog(services, pack.tabs[0].id)
+    qtbot.addWidget(dialog)
+    dialog.notes.setCurrentIndex(2)  # my notes at the end
+    job = dialog.job()
+    assert job is not None
+    assert "Ask the clinical director" in job.html
