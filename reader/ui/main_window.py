@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(partial(self._on_tab_shortcut, index))
         a.about.triggered.connect(self._on_about)
         a.print_.triggered.connect(self._on_print)
+        a.copy_citation.triggered.connect(self._on_copy_citation)
         a.search.triggered.connect(self._on_search_shortcut)
         for action in (a.next_tab, a.previous_tab, *a.tab_actions):
             # Work from anywhere in the window, including while the sidebar has focus.
@@ -538,6 +539,20 @@ class MainWindow(QMainWindow):
         target = doc.slot if doc is not None and doc.slot else self.current_tab_id()
         self.print_dialog = PrintDialog(self.services, target, page, None, self)
         self.print_dialog.open()
+
+    def _on_copy_citation(self) -> None:
+        from reader.ui.citation_clipboard import copy_selection_with_citation
+
+        view = self.tabs.currentWidget()
+        if view in self.views.values() and copy_selection_with_citation(
+            view, view.tab.blocks, self.pack
+        ):
+            self.statusBar().showMessage("Copied with its citation.", STATUS_TIMEOUT_MS)
+        else:  # not an error worth a box: say what to do in the status bar
+            self.statusBar().showMessage(
+                "Select some words of the guidance page to copy them with a citation.",
+                STATUS_TIMEOUT_MS,
+            )
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
