@@ -76,7 +76,10 @@ class PrintDialog(QDialog):
         self.what = QButtonGroup(self)
         what_box = QGroupBox("What to print")
         what = QVBoxLayout(what_box)
-        self.tab_choice = self._radio("tab", "This tab, or the sections ticked below")
+        tab_title = self.tab.title if self.tab is not None else "This tab"
+        self.tab_choice = self._radio(
+            "tab", f"“{tab_title}”: the whole tab, or only the sections ticked below"
+        )
         self.sections = QTreeWidget()
         self.sections.setObjectName("print-sections")
         self.sections.setHeaderHidden(True)
@@ -91,12 +94,18 @@ class PrintDialog(QDialog):
         self.paragraphs.setObjectName("print-paragraphs")
         self.paragraphs.setPlaceholderText("e.g. 84–87, 85(b), 12, 14–16")
         self.paragraphs.setAccessibleName("Paragraph numbers to print")
-        what.addLayout(_row(self.guidance_choice, self.paragraphs))
+        self.paragraphs.setMinimumWidth(220)
+        what.addLayout(_row(self.guidance_choice, self.paragraphs, stretch_last=True))
         has_guidance = self.library.for_slot(GUIDANCE_SLOT) is not None
         for widget in (self.guidance_choice, self.paragraphs):
             widget.setEnabled(has_guidance)
         if not has_guidance:
-            self.guidance_choice.setToolTip("Add the guidance PDF first (File ▸ Add document…).")
+            # Say why the choice is greyed out, in the dialog rather than in a tooltip.
+            hint = QLabel("To print numbered paragraphs, add the guidance PDF first (File menu).")
+            hint.setObjectName("print-paragraphs-hint")
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color: #555;")
+            what.addWidget(hint)
         self.paragraphs.textEdited.connect(lambda _t: self.guidance_choice.setChecked(True))
 
         is_pdf = self.document is not None and self.document.kind == "pdf"
@@ -178,7 +187,7 @@ class PrintDialog(QDialog):
         layout.addWidget(how_box)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(520, 600)
+        self.resize(560, 580)
 
     # ----------------------------------------------------------------- building
     def _radio(self, name: str, text: str) -> QRadioButton:
@@ -318,11 +327,14 @@ def _file_stem(job) -> str:
     return "-".join(keep.split())[:60] or "print"
 
 
-def _row(*widgets: QWidget) -> QHBoxLayout:
+def _row(*widgets: QWidget, stretch_last: bool = False) -> QHBoxLayout:
     row = QHBoxLayout()
     for widget in widgets:
         row.addWidget(widget)
-    row.addStretch(1)
+    if stretch_last:
+        row.setStretchFactor(widgets[-1], 1)
+    else:
+        row.addStretch(1)
     return row
 
 
