@@ -11,7 +11,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 
 from reader.core.services import Services
 from reader.ui.print_dialog import PrintDialog
@@ -133,3 +133,36 @@ def test_dialog_include_my_notes_uses_the_same_loader(qtbot, services, pack, dir
     job = dialog.job()
     assert job is not None
     assert "Ask the clinical director" in job.html
+
+
+def test_preview_and_print_paint_through_the_renderer(qtbot, services, pack, tmp_path, monkeypatch):
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+
+    from reader.ui import print_dialog
+
+    previewed = tmp_path / "preview.pdf"
+
+    def preview_exec(self) -> int:  # what the preview would draw, caught in a PDF file
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(previewed))
+        self.paintRequested.emit(printer)
+        return 0
+
+    printed = tmp_path / "printed.pdf"
+
+    def print_exec(self) -> int:  # the user picks "print to file" and presses Print
+        self.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        self.printer().setOutputFileName(str(printed))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", preview_exec)
+    monkeypatch.setattr(QPrintDialog, "exec", print_exec)
+    tab = pack.tabs[1]
+    dialog = print_dialog.PrintDialog(services, tab.id, notes_provider=list)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    heading = " ".join(tab.blocks[0].text.split()[:3])
+    assert heading in pdf_text(previewed)
+    assert heading in pdf_text(printed)
