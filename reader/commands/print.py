@@ -7,7 +7,6 @@ serve the window's print dialog; here Qt runs offscreen, so the command works wi
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from reader.core.printing import NOTE_MODES, PrintError, PrintNote, PrintRequest
@@ -120,13 +119,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except PrintError as exc:
         raise UsageError(str(exc)) from None
-    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    if not has_display and not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # printing needs no screen
-    from reader.ui.app import application
-    from reader.ui.print_renderer import print_to_pdf
+    from reader.ui.print_renderer import ensure_application, print_to_pdf
 
-    application()
+    ensure_application()  # offscreen without a display: printing needs no screen
     pages = print_to_pdf(job, args.out)
     print(f"Printed {pages} page{'s' if pages != 1 else ''} to {args.out}.")
     return 0

@@ -359,23 +359,35 @@ def bare_print(html: str, printer: QPrinter) -> None:
     doc.print_(printer)
 
 
+def ensure_application() -> None:
+    """A Qt application for printing without the window (``reader print``, the self-test):
+    offscreen when there is no display, since printing needs no screen."""
+    import os
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        return
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if not has_display and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Kept referenced on the module: Qt needs the application alive while it prints.
+    global _APP
+    _APP = QApplication(sys.argv[:1])
+
+
+_APP = None
+
+
 def self_test_print(pack, out_pdf: Path) -> str:
     """``reader --self-test``'s print step: print the first tab to ``out_pdf`` through QPrinter,
     read it back with PyMuPDF, and say in one line what was printed."""
-    import os
-
     import pymupdf
-    from PySide6.QtWidgets import QApplication
 
     from reader.core.printing import PrintRequest, build_print_job
 
-    if QApplication.instance() is None:
-        has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-        if not has_display and not os.environ.get("QT_QPA_PLATFORM"):
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # printing needs no screen
-        from reader.ui.app import application
-
-        application()
+    ensure_application()
     tab = pack.tabs[0]
     job = build_print_job(PrintRequest(tab=tab.id), pack)
     pages = print_to_pdf(job, Path(out_pdf))
