@@ -7,7 +7,6 @@ serve the window's print dialog; here Qt runs offscreen, so the command works wi
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from reader.core.printing import NOTE_MODES, PrintError, PrintNote, PrintRequest
@@ -50,18 +49,42 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
-def load_notes(args: argparse.Namespace) -> list[PrintNote]:
-    """The user's notes as print records, once the notes store exists; none before that."""
+# Paper-friendly tints of the notes' colour names: light enough that black text stays legible
+# when printed on a monochrome laser as well as in colour.
+PRINT_COLOURS = {
+    "yellow": "#fff3a0",
+    "green": "#d6f5d0",
+    "blue": "#d5e8fb",
+    "pink": "#fbd9e6",
+    "purple": "#e6dcf7",
+}
+
+
+def print_notes(dirs) -> list[PrintNote]:
+    """Every note in the user's notes store (``dirs``: a ``UserDirs``) as a print record."""
+    from reader.core.notes import NotesStore
+
+    store = NotesStore.open(dirs)
     try:
-        from reader.core import notes as store  # built in parallel; adapted here when it lands
-    except ImportError:
-        return []
-    loader = getattr(store, "print_notes", None)
-    if loader is None:
-        return []
+        notes = store.list()
+    finally:
+        store.close()
+    return [
+        PrintNote(
+            block_id=note.block,
+            text=note.text,
+            quote=note.quote or "",
+            colour=PRINT_COLOURS.get(note.colour, PRINT_COLOURS["yellow"]),
+        )
+        for note in notes
+    ]
+
+
+def load_notes(args: argparse.Namespace) -> list[PrintNote]:
+    """The user's notes as print records, from the notes store of the folders ``args`` name."""
     from reader.commands.common import user_dirs
 
-    return list(loader(user_dirs(args)))
+    return print_notes(user_dirs(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,13 +119,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except PrintError as exc:
         raise UsageError(str(exc)) from None
-    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    if not has_display and not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # printing needs no screen
-    from reader.ui.app import application
-    from reader.ui.print_renderer import print_to_pdf
+    from reader.ui.print_renderer import ensure_application, print_to_pdf
 
-    application()
+    ensure_application()  # offscreen without a display: printing needs no screen
     pages = print_to_pdf(job, args.out)
     print(f"Printed {pages} page{'s' if pages != 1 else ''} to {args.out}.")
     return 0

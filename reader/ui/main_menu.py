@@ -27,6 +27,8 @@ class Actions:
     remove_document: QAction
     change_slot: QAction
     goto_paragraph: QAction
+    print_: QAction | None = None
+    copy_citation: QAction | None = None
 
 
 def _action(window: QMainWindow, text: str, *shortcuts: QKeySequence.StandardKey | str) -> QAction:
@@ -70,6 +72,8 @@ def build_menus(window: QMainWindow, tab_titles: list[str]) -> Actions:
         change_slot=_action(window, "&Change what this document is…"),
         goto_paragraph=_action(window, "Go to &paragraph…", "Ctrl+G"),
     )
+    actions.print_ = _action(window, "&Print…", SK.Print, "Ctrl+P")
+    actions.copy_citation = _action(window, "Copy with &citation", "Ctrl+Shift+C")
     actions.show_contents.setCheckable(True)
     actions.show_contents.setChecked(True)
 
@@ -80,9 +84,12 @@ def build_menus(window: QMainWindow, tab_titles: list[str]) -> Actions:
     file_menu.addAction(actions.change_slot)
     file_menu.addAction(actions.remove_document)
     file_menu.addSeparator()
+    file_menu.addAction(actions.print_)
+    file_menu.addSeparator()
     file_menu.addAction(actions.quit)
 
     edit_menu = bar.addMenu("&Edit")
+    edit_menu.addAction(actions.copy_citation)
     edit_menu.addAction(actions.find)
     edit_menu.addAction(actions.search)
 

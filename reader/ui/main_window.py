@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
         for index, action in enumerate(a.tab_actions):
             action.triggered.connect(partial(self._on_tab_shortcut, index))
         a.about.triggered.connect(self._on_about)
+        a.print_.triggered.connect(self._on_print)
+        a.copy_citation.triggered.connect(self._on_copy_citation)
         a.search.triggered.connect(self._on_search_shortcut)
         for action in (a.next_tab, a.previous_tab, *a.tab_actions):
             # Work from anywhere in the window, including while the sidebar has focus.
@@ -542,6 +544,30 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_about(self) -> None:
         AboutDialog(self.pack, self).exec()
+
+    def _on_print(self) -> None:
+        from reader.ui.print_dialog import PrintDialog  # Qt print support loads on first use
+
+        doc = self.documents.document_of(self.tabs.currentWidget())
+        view = self.documents.current_document_view()
+        page = view.current_page() if view is not None else 0
+        target = doc.slot if doc is not None and doc.slot else self.current_tab_id()
+        self.print_dialog = PrintDialog(self.services, target, page, None, self)
+        self.print_dialog.open()
+
+    def _on_copy_citation(self) -> None:
+        from reader.ui.citation_clipboard import copy_selection_with_citation
+
+        view = self.tabs.currentWidget()
+        if view in self.views.values() and copy_selection_with_citation(
+            view, view.tab.blocks, self.pack
+        ):
+            self.statusBar().showMessage("Copied with its citation.", STATUS_TIMEOUT_MS)
+        else:  # not an error worth a box: say what to do in the status bar
+            self.statusBar().showMessage(
+                "Select some words of the guidance page to copy them with a citation.",
+                STATUS_TIMEOUT_MS,
+            )
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

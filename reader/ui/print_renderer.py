@@ -357,3 +357,43 @@ def bare_print(html: str, printer: QPrinter) -> None:
     doc = QTextDocument()
     doc.setHtml(html)
     doc.print_(printer)
+
+
+def ensure_application() -> None:
+    """A Qt application for printing without the window (``reader print``, the self-test):
+    offscreen when there is no display, since printing needs no screen."""
+    import os
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        return
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if not has_display and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Kept referenced on the module: Qt needs the application alive while it prints.
+    global _APP
+    _APP = QApplication(sys.argv[:1])
+
+
+_APP = None
+
+
+def self_test_print(pack, out_pdf: Path) -> str:
+    """``reader --self-test``'s print step: print the first tab to ``out_pdf`` through QPrinter,
+    read it back with PyMuPDF, and say in one line what was printed."""
+    import pymupdf
+
+    from reader.core.printing import PrintRequest, build_print_job
+
+    ensure_application()
+    tab = pack.tabs[0]
+    job = build_print_job(PrintRequest(tab=tab.id), pack)
+    pages = print_to_pdf(job, Path(out_pdf))
+    with pymupdf.open(out_pdf) as doc:
+        text = " ".join(" ".join(page.get_text() for page in doc).split())
+    heading = " ".join(tab.blocks[0].text.split()[:3]) if tab.blocks else ""
+    if heading and heading not in text:
+        raise RuntimeError(f"The printed PDF does not contain the words “{heading}”.")
+    return f"printed the “{tab.title}” tab: {pages} page{'s' if pages != 1 else ''} of PDF"

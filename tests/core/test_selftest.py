@@ -33,16 +33,16 @@ def test_self_test_passes_every_step_with_its_time(content_dir: Path) -> None:
     for step in STEPS:
         line = next(line for line in lines if line.startswith(step + " "))
         assert " s  " in line, line  # each step shows its time
-        expected = "skipped" if step == "print" else "ok"
-        assert line.split()[1] == expected, line
+        assert line.split()[1] == "ok", line
     assert lines[-1].startswith("Self-test passed")
 
 
-def test_print_step_is_skipped_until_printing_exists(content_dir: Path) -> None:
+def test_print_step_prints_a_tab_to_pdf(content_dir: Path) -> None:
     out = io.StringIO()
     run_self_test(content_dir, out=out)
     print_line = next(line for line in out.getvalue().splitlines() if line.startswith("print "))
-    assert "skipped" in print_line
+    assert print_line.split()[1] == "ok", print_line
+    assert "printed the" in print_line
 
 
 def test_missing_content_folder_fails_at_the_content_step(tmp_path: Path) -> None:
