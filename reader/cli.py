@@ -60,6 +60,20 @@ def default_args() -> argparse.Namespace:
     return argparse.Namespace(command=None, home=None, content=None, open_file=None)
 
 
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """The command line as a namespace; a file to open, wherever it stands, is ``open_file``."""
+    if not argv:
+        # The everyday start (a double-click): no options to parse, so skip building the parser.
+        return default_args()
+    where = _file_argument(argv)
+    open_file = argv[where] if where is not None else None
+    if where is not None:
+        argv = argv[:where] + argv[where + 1 :]
+    args = build_parser().parse_args(argv)
+    args.open_file = Path(open_file) if open_file else None
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--safeopen-child"]:
@@ -67,15 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         from reader.core.safeopen import child_main
 
         return child_main(argv)
-    if not argv:
-        # The everyday start (a double-click): no options to parse, so skip building the parser.
-        args = default_args()
-    else:
-        open_file = _file_argument(argv)
-        if open_file is not None:
-            argv = [a for a in argv if a != open_file]
-        args = build_parser().parse_args(argv)
-        args.open_file = Path(open_file) if open_file else None
+    args = parse_arguments(argv)
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())
     if getattr(args, "self_test", False):
@@ -105,14 +111,32 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"An unexpected error stopped the command ({exc}); details are in {log}.")
 
 
-def _file_argument(argv: list[str]) -> str | None:
-    """`reader FILE.pdf` opens the app with that file: the system's handler for PDFs and decks."""
-    positional = [a for a in argv if not a.startswith("-")]
-    if not positional or positional[0] in GROUPS:
-        return None
-    candidate = positional[0]
-    if Path(candidate).suffix.lower() in (".pdf", ".pptx") or Path(candidate).is_file():
-        return candidate
+# Global options that take a value: their value is never the file to open, whatever it looks like.
+_VALUE_OPTIONS = ("--home", "--content")
+
+
+def _file_argument(argv: list[str]) -> int | None:
+    """Where in ``argv`` the file of `reader [OPTIONS] FILE.pdf` stands, if there is one.
+
+    This is the system's handler for PDFs and decks, and portable or Citrix launchers put their
+    options first (`reader --home DIR --content DIR2 FILE`), so option values are skipped.
+    """
+    skip = False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg in _VALUE_OPTIONS:
+            skip = True
+            continue
+        if arg == "--":
+            return None
+        if arg.startswith("-"):
+            continue
+        if arg in GROUPS:
+            return None
+        path = Path(arg)
+        return i if path.suffix.lower() in (".pdf", ".pptx") or path.is_file() else None
     return None
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.factories import make_encrypted_pdf, make_guidance_pdf, make_not_a_pdf
 
@@ -93,3 +95,42 @@ def test_home_keeps_everything_under_one_folder(tmp_path: Path) -> None:
     written = {p.relative_to(home).parts[0] for p in home.rglob("*")}
     assert written <= {"config", "data", "cache"}
     assert (home / "cache" / "index").is_dir()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["{file}"],
+        ["--home", "{home}", "{file}"],
+        ["{file}", "--home", "{home}"],
+        ["--home", "{home}", "--content", "{content}", "{file}"],
+        ["--content", "{content}", "--home", "{home}", "{file}"],
+        ["--home={home}", "{file}"],
+    ],
+)
+def test_a_file_to_open_is_found_after_any_order_of_global_options(tmp_path, argv) -> None:
+    # Portable and Citrix launchers put their options first; paths may hold spaces.
+    from reader.cli import parse_arguments
+
+    home = tmp_path / "my home"
+    content = tmp_path / "pack 2"
+    file = tmp_path / "Leadership guidance.pdf"
+    file.write_bytes(b"%PDF-1.4\n")
+    values = {"home": str(home), "content": str(content), "file": str(file)}
+    args = parse_arguments([a.format(**values) for a in argv])
+    assert args.open_file == file
+    assert args.command is None
+    if any(a.startswith("--home") for a in argv):
+        assert args.home == str(home)
+    if "--content" in argv:
+        assert args.content == str(content)
+
+
+def test_a_home_folder_that_looks_like_a_pdf_is_not_opened(tmp_path) -> None:
+    from reader.cli import parse_arguments
+
+    home = tmp_path / "odd.pdf"
+    args = parse_arguments(["--home", str(home), "search", "leadership"])
+    assert args.open_file is None
+    assert args.command == "search"
+    assert args.home == str(home)
