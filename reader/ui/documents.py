@@ -325,7 +325,7 @@ class DocumentsController(QObject):
             which = f"Paragraph {number} is" if number else "Numbered paragraphs are"
             self._say(
                 f"{which} in the guidance PDF, which is not installed yet. "
-                "Add it with File ▸ Add document…."
+                "Add it with File ▸ Add document… (Ctrl+O)."
             )
             return
         view = self.open_document(doc)

@@ -268,3 +268,11 @@ def test_a_protected_pdf_added_without_its_password_is_not_added(
     window.documents.add_files([pdf])
     qtbot.waitUntil(lambda: bool(asked), timeout=30000)
     assert window.services.library.documents == []
+
+
+def test_a_paragraph_link_without_the_pdf_says_how_to_add_it_in_one_sentence(window) -> None:
+    window.views["discussion-tools"].linkRequested.emit("para:85")
+    message = window.statusBar().currentMessage()
+    assert "not installed yet" in message
+    assert "Add document…" in message
+    assert "…." not in message and ".." not in message.replace("…", "")
