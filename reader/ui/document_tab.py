@@ -30,6 +30,9 @@ class DocumentTab(Protocol):
     def show_block(self, block_id: str, terms: list[str] | None = None) -> bool:
         """Show one block (marking ``terms``); false if it is not in this document."""
 
+    def highlight_terms(self, terms: list[str]) -> None:
+        """Mark ``terms`` where they are shown; an empty list clears the marks of a search."""
+
     def show_paragraph(self, number: str) -> bool:
         """Show a numbered paragraph ("85", "85(b)"); false (with a status message) if none."""
 
@@ -95,6 +98,9 @@ class FailedView(QWidget):
     def show_block(self, block_id: str, terms: list[str] | None = None) -> bool:
         self.statusMessage.emit(self.error)
         return False
+
+    def highlight_terms(self, terms: list[str]) -> None:
+        pass
 
     def show_paragraph(self, number: str) -> bool:
         self.statusMessage.emit(self.error)

@@ -28,7 +28,7 @@ from reader import APP_NAME
 if TYPE_CHECKING:
     from reader.ui.search_panel import SearchPanel
 from reader.core.history import History, Place
-from reader.core.model import Changed
+from reader.core.model import GUIDANCE_PDF_SLOT, Changed
 from reader.core.render import SlotState
 from reader.core.services import Services
 from reader.core.settings import DEFAULT_TEXT_SIZE, Settings, SettingsStore
@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.search_panel: SearchPanel | None = None
         self.search_dock: QDockWidget | None = None
         self.notes = None  # the NotesController, also built after the first paint
+        self._trail_blocks: tuple[str, list] = ("", [])  # one document's blocks, for hits
         self.started = False
         # Set when the app starts with a file: the rest of start-up then waits for its first
         # page, so the search index's work does not compete with drawing it.
@@ -174,6 +175,9 @@ class MainWindow(QMainWindow):
         self.search_panel.resultActivated.connect(self._on_search_result)
         self.search_panel.paragraphRequested.connect(self.documents.show_paragraph)
         self.search_panel.dismissed.connect(self.focus_text)
+        self.search_panel.highlightsCleared.connect(self._on_highlights_cleared)
+        self.search_panel.set_section_trail(self._section_trail)
+        self._update_guidance_installed()
         self.start_notes()
         self.documents.reopen(
             self.settings.open_documents,
@@ -370,6 +374,33 @@ class MainWindow(QMainWindow):
     def _on_library_changed(self, changed: Changed) -> None:
         if changed.slots:
             self.refresh_slots()
+        self._update_guidance_installed()
+
+    def _update_guidance_installed(self) -> None:
+        # With no guidance PDF, "No results." also says how to add it (issue 11, item 10).
+        if self.search_panel is not None:
+            installed = self.services.library.for_slot(GUIDANCE_PDF_SLOT) is not None
+            self.search_panel.set_guidance_installed(installed)
+
+    def _section_trail(self, hit) -> list[str]:
+        """The headings above a document's hit, for the result's location line."""
+        if hit.source != "documents":
+            return []
+        doc = self.services.library.get(hit.document)
+        if doc is None:
+            return []
+        if self._trail_blocks[0] != doc.id:
+            self._trail_blocks = (doc.id, self.services.library.blocks_of(doc))
+        from reader.core.search_results import section_trail  # loaded with search already
+
+        return section_trail(self._trail_blocks[1], hit.id)
+
+    @Slot()
+    def _on_highlights_cleared(self) -> None:
+        for view in self.views.values():
+            view.clear_highlights()
+        for tab in self.documents.tabs.values():
+            tab.highlight_terms([])
 
     @Slot(str)
     def _on_external_link(self, url: str) -> None:

@@ -100,6 +100,12 @@ class ReadingView(BlockText):
         if bar.value() < bar.maximum():
             bar.setValue(max(0, bar.value() - 3 * self.fontMetrics().lineSpacing()))
 
+    def clear_highlights(self) -> None:
+        """Drop the words a search marked (a new search, or Esc in the search box)."""
+        if self._highlight:
+            self._highlight = {}
+            self.render_tab(keep_position=True)
+
     def find_text(self, text: str, backward: bool = False) -> bool:
         if self._stale:
             self.render_tab(force=True)

@@ -56,6 +56,11 @@ class SlidesView(BlockText):
         self.scrollToAnchor(anchor_for(block_id))
         return True
 
+    def highlight_terms(self, terms: list[str]) -> None:
+        if not terms and self._highlight:
+            self._highlight = {}
+            self._render()
+
     def show_paragraph(self, number: str) -> bool:
         self.statusMessage.emit("A slide deck has no numbered paragraphs.")
         return False

@@ -275,4 +275,5 @@ def test_a_paragraph_link_without_the_pdf_says_how_to_add_it_in_one_sentence(win
     message = window.statusBar().currentMessage()
     assert "not installed yet" in message
     assert "Add document…" in message
-    assert "…." not in message and ".." not in message.replace("…", "")
+    assert "…." not in message
+    assert ".." not in message.replace("…", "")

@@ -149,3 +149,28 @@ def test_no_results_without_the_guidance_pdf_says_how_to_add_it(qtbot, tmp_path)
     panel.set_guidance_installed(True)
     panel.run_now()
     assert "not installed" not in panel.status.text()
+
+
+def _marked(html: str) -> bool:
+    flat = html.replace(" ", "")
+    return "background-color:#ffe36e" in flat or "#8a6d00" in flat
+
+
+def test_in_the_window_a_new_search_clears_the_marks_of_the_last(window, qtbot) -> None:
+    _ready(window, qtbot)
+    window.menu_actions.search.trigger()
+    qtbot.keyClicks(window.search_panel.box, "whistleblowing")
+    qtbot.waitUntil(lambda: window.search_panel.results.count() > 0)
+    qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Return)
+    assert _marked(window.current_view().toHtml())
+    window.menu_actions.search.trigger()
+    qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Escape)
+    assert not _marked(window.views["guidance"].toHtml())
+
+
+def test_in_the_window_no_results_says_the_guidance_pdf_is_missing(window, qtbot) -> None:
+    _ready(window, qtbot)
+    window.menu_actions.search.trigger()
+    qtbot.keyClicks(window.search_panel.box, "zzqxjw")
+    qtbot.waitUntil(lambda: "not installed yet" in window.search_panel.status.text())
+    assert "Add document" in window.search_panel.status.text()
