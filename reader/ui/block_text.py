@@ -10,7 +10,14 @@ added with :meth:`add_overlay` over the text.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QContextMenuEvent, QPainter, QPaintEvent, QTextCursor
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from reader.core.render import BLOCK_ANCHOR_PREFIX
@@ -18,6 +25,11 @@ from reader.ui.overlays import TextOverlay
 
 
 class BlockText(QTextBrowser):
+    # Reflowed text keeps a comfortable line length (about 75 characters, Bringhurst's 45–75):
+    # in a wide window it sits in a centred column. Margins are (least side, top, bottom).
+    MEASURE_EM = 46
+    MARGINS = (24, 20, 32)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._block_positions: dict[str, int] = {}  # block id → character position, per render
@@ -25,9 +37,28 @@ class BlockText(QTextBrowser):
         # Callables (view, menu, viewport pos) that add entries to the context menu (notes).
         self.menu_hooks: list = []
 
+    def limit_measure(self) -> None:
+        """Centre the text in a column of at most ``MEASURE_EM`` ems (after each typesetting)."""
+        em = QFontMetrics(self.document().defaultFont()).horizontalAdvance("M")
+        least, top, bottom = self.MARGINS
+        side = max(least, (self.viewport().width() - int(em * self.MEASURE_EM)) // 2)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if fmt.leftMargin() != side or fmt.topMargin() != top:
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            fmt.setTopMargin(top)
+            fmt.setBottomMargin(bottom)
+            root.setFrameFormat(fmt)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.limit_measure()
+
     def set_block_html(self, html: str) -> None:
         """Show ``html`` (blocks with their anchors) and map where each block starts."""
         self.setHtml(html)
+        self.limit_measure()
         positions: dict[str, int] = {}
         block = self.document().begin()
         while block.isValid():

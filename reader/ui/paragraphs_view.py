@@ -23,6 +23,7 @@ SHOWN = ("heading", "pdf-paragraph", "pdf-text", "list-item", "box", "endnote")
 
 
 class ParagraphsView(BlockText):
+    MARGINS = (8, 8, 16)  # a side pane: the column is centred only when the pane is wide
     """The document's blocks reflowed as text; a click on a paragraph asks to show it in the PDF."""
 
     showInPdfRequested = Signal(str)  # block id

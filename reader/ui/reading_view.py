@@ -7,9 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QPoint, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QFont,
-    QFontMetrics,
     QPaintEvent,
-    QResizeEvent,
     QShowEvent,
     QTextCursor,
     QTextDocument,
@@ -28,7 +26,6 @@ from reader.core.render import (
 from reader.ui.block_text import BlockText
 
 # Body text width in characters: long lines tire the eye on wide hospital monitors.
-MEASURE_EM = 46
 
 
 def block_id_at(browser: QTextBrowser, pos: QPoint) -> str | None:
@@ -171,7 +168,6 @@ class ReadingView(BlockText):
         )
         extra = self._navigation_html() + references_html(self.pack, self.tab.blocks, theme)
         self.set_block_html(f"<html><body>{body}{extra}</body></html>")
-        self._limit_measure()
         self.verticalScrollBar().setValue(position)
 
     def _navigation_html(self) -> str:
@@ -182,24 +178,6 @@ class ReadingView(BlockText):
             for t in self.pack.tabs[1:]
         )
         return f'<p style="color:{self._theme.muted}">Explore: {links}</p>'
-
-    def _limit_measure(self) -> None:
-        # Keep a comfortable line length: in a wide window the text sits in a centred column.
-        em = QFontMetrics(self.document().defaultFont()).horizontalAdvance("M")
-        max_width = int(em * MEASURE_EM)
-        side = max(24, (self.viewport().width() - max_width) // 2)
-        root = self.document().rootFrame()
-        fmt = root.frameFormat()
-        if fmt.leftMargin() != side:
-            fmt.setLeftMargin(side)
-            fmt.setRightMargin(side)
-            fmt.setTopMargin(20)
-            fmt.setBottomMargin(32)
-            root.setFrameFormat(fmt)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._limit_measure()
 
     # -- slots -----------------------------------------------------------------------------
     @Slot(QUrl)
