@@ -259,10 +259,13 @@ class MainWindow(QMainWindow):
         doc = self.services.library.for_slot(slot_id)
         if doc is not None:
             size = f"{doc.pages} {'slides' if doc.kind == 'pptx' else 'pages'}"
+            # The app's own words, beside the GMC's text (which says the notes need a download).
+            shown = " Its speaker notes are shown beside each slide." if doc.kind == "pptx" else ""
             return SlotState(
                 title=slot.title,
                 installed=True,
-                detail=f"{doc.kind.upper()}, {size}, from {doc.original_name}. Click to open.",
+                detail=f"{doc.kind.upper()}, {size}, from {doc.original_name}.{shown} "
+                "Click to open.",
             )
         return SlotState(
             title=slot.title,

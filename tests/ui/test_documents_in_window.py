@@ -277,3 +277,15 @@ def test_a_paragraph_link_without_the_pdf_says_how_to_add_it_in_one_sentence(win
     assert "Add document…" in message
     assert "…." not in message
     assert ".." not in message.replace("…", "")
+
+
+def test_with_a_deck_installed_its_card_says_speaker_notes_are_beside_each_slide(
+    window, qtbot, tmp_path
+) -> None:
+    presentation = window.views["presentation"]
+    window.documents.add_files([make_deck(tmp_path / "presentation.pptx", slides=2)])
+    _added(window, qtbot, slot="presentation")
+    window.menu_actions.tab_actions[3].trigger()
+    text = presentation.toPlainText()
+    assert "Installed. PPTX, 2 slides" in text
+    assert "speaker notes are shown beside each slide" in text
