@@ -30,6 +30,7 @@ class Settings:
     open_documents: list = field(default_factory=list)  # ids of document tabs left open
     current_document: str = ""  # the document tab that was in front, if one was
     document_pages: dict = field(default_factory=dict)  # document id → page last read (0-based)
+    sidebar_width: int = 0  # the contents sidebar's width as the reader left it (0: not set)
     extra: dict = field(default_factory=dict)
 
     def clamp(self) -> None:

@@ -30,6 +30,21 @@ class ContentsPanel(QTreeWidget):
     def show_tab(self, tab: Tab) -> None:
         self.show_sections(tab.sections)
 
+    def width_for(self, sections: list[Section]) -> int:
+        """The width that shows every heading of ``sections`` whole, at its depth in the tree."""
+        metrics = self.fontMetrics()
+        widest = 0
+        levels: list[int] = []
+        for section in sections:
+            while levels and levels[-1] >= section.level:
+                levels.pop()
+            depth = len(levels) + 1  # the tree's indentation includes the top level's
+            text = section.title.rstrip(":")
+            widest = max(widest, depth * self.indentation() + metrics.horizontalAdvance(text))
+            levels.append(section.level)
+        # The frame, the item's own padding and a vertical scroll bar when the list is long.
+        return widest + 2 * self.frameWidth() + 12 + self.verticalScrollBar().sizeHint().width()
+
     def show_sections(self, sections: list[Section]) -> None:
         """List headings (a tab's, or a document's) as a tree by level."""
         self.clear()

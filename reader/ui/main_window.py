@@ -198,8 +198,12 @@ class MainWindow(QMainWindow):
             self.notices.add(str(exc))
 
     def fit_sidebar(self) -> None:
-        """Give the sidebar a quarter of the window at most: the text comes first."""
-        side = max(170, min(290, self.width() // 4))
+        """The sidebar as the reader left it, but never narrower than its longest heading needs
+        (as far as a quarter of the window allows: the text comes first)."""
+        quarter = self.width() // 4
+        needed = max(self.contents.width_for(tab.sections) for tab in self.pack.tabs)
+        remembered = max(0, int(self.settings.sidebar_width or 0))
+        side = min(quarter, max(remembered, needed, 150))
         self.resizeDocks([self.contents_dock], [side], Qt.Orientation.Horizontal)
 
     def show_error(self, sentence: str) -> None:
@@ -617,6 +621,8 @@ class MainWindow(QMainWindow):
         self.settings.document_pages.update(self.documents.pages_read())
         self.settings.current_document = self.documents.current_document_id()
         self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry())).decode()
+        if self.contents_dock.isVisible() or (self.search_dock and self.search_dock.isVisible()):
+            self.settings.sidebar_width = self.contents_dock.width()
         try:
             self.settings_store.save(self.settings)
         except OSError as exc:
