@@ -336,8 +336,11 @@ class MainWindow(QMainWindow):
         a.zoom_in.triggered.connect(partial(self._change_text_size, +1))
         a.zoom_out.triggered.connect(partial(self._change_text_size, -1))
         a.zoom_reset.triggered.connect(partial(self._change_text_size, 0))
-        a.show_contents.toggled.connect(self._on_show_contents)
-        self.contents_dock.visibilityChanged.connect(a.show_contents.setChecked)
+        # The menu item follows whether the contents is open (closed by its own button too),
+        # not whether its tab is in front: a dock tabbed behind Search reports itself invisible,
+        # and taking that for "closed" once hid the contents for good (issue 11, item 1).
+        a.show_contents.triggered.connect(self._on_show_contents)
+        self.contents_dock.toggleViewAction().toggled.connect(a.show_contents.setChecked)
         a.find.triggered.connect(self._on_find_action)
         a.next_tab.triggered.connect(partial(self._step_tab, +1))
         a.previous_tab.triggered.connect(partial(self._step_tab, -1))
@@ -476,16 +479,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Text size {self.settings.text_size} pt", 2000)
         self.save_settings()
 
-    @Slot(bool)
-    def _on_show_contents(self, show: bool) -> None:
-        # F9 from the keyboard: showing the contents puts the keyboard in it, hiding it
-        # gives the keyboard back to the text.
-        self.contents_dock.setVisible(show)
-        if show:
-            self.contents_dock.raise_()
-            self.contents.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        else:
+    @Slot()
+    def _on_show_contents(self) -> None:
+        """F9 or View ▸ Contents: bring the contents to the front with the keyboard in it; when
+        it is already in front, close it and give the keyboard back to the text."""
+        dock = self.contents_dock
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+            dock.close()
             self.focus_text()
+        else:
+            dock.show()
+            dock.raise_()
+            self.contents.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.menu_actions.show_contents.setChecked(not dock.isHidden())
 
     def focus_text(self) -> None:
         """Put the keyboard in the current tab's text (page text or document)."""

@@ -201,3 +201,41 @@ def test_about_names_the_publisher_the_licence_and_the_attribution(window, qtbot
     assert "AGPL-3.0-or-later" in text
     assert "non-commercial use" in text
     assert "Medical Leadership Competency Framework © 2010" in text
+
+
+def _contents_in_front(window) -> bool:
+    dock = window.contents_dock
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def test_f9_always_brings_the_contents_back_after_search(window, qtbot) -> None:
+    # Issue 11, item 1: with Search in front, F9 once hid the contents for good.
+    window.menu_actions.search.trigger()
+    qtbot.waitUntil(lambda: window.search_panel.box.hasFocus())
+    for _ in range(3):
+        window.menu_actions.show_contents.trigger()
+        qtbot.waitUntil(lambda: _contents_in_front(window))
+        assert window.contents.hasFocus()
+        assert window.menu_actions.show_contents.isChecked()
+        window.menu_actions.search.trigger()
+        qtbot.waitUntil(lambda: window.search_panel.box.hasFocus())
+        assert window.menu_actions.show_contents.isChecked()  # still open, as a tab behind
+
+
+def test_the_contents_can_be_closed_and_reopened_in_any_order(window, qtbot) -> None:
+    actions = window.menu_actions
+    actions.show_contents.trigger()  # in front: F9 closes it
+    qtbot.waitUntil(lambda: window.contents_dock.isHidden())
+    assert not actions.show_contents.isChecked()
+    actions.search.trigger()
+    actions.show_contents.trigger()  # closed: F9 opens it beside Search, in front
+    qtbot.waitUntil(lambda: _contents_in_front(window))
+    assert actions.show_contents.isChecked()
+    window.search_dock.raise_()  # the reader clicks the Search tab
+    qtbot.waitUntil(lambda: not _contents_in_front(window))
+    assert actions.show_contents.isChecked()  # a tab behind is not a closed one
+    window.contents_dock.close()  # its own close button
+    qtbot.waitUntil(lambda: not actions.show_contents.isChecked())
+    actions.show_contents.trigger()
+    qtbot.waitUntil(lambda: _contents_in_front(window))
+    assert window.contents.hasFocus()
