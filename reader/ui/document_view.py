@@ -100,6 +100,9 @@ class DocumentView(QWidget):
         with PDF_LOCK:
             entries = outline(self._doc)
         self.pages = PdfView(self._doc, self.worker)
+        # Focus given to the tab goes to the pages, so PageDown scrolls at once (not the
+        # page-number box, the first control in the toolbar).
+        self.setFocusProxy(self.pages)
         self.sidebar = PdfSidebar(entries, self.pages.page_sizes(), self.worker)
         self.paragraphs = ParagraphsView(self._blocks, theme, text_size)
         self.find_bar = FindBar()

@@ -437,6 +437,8 @@ class MainWindow(QMainWindow):
         if self.tabs.widget(index) not in self.views.values():
             self.find_bar.hide()
             self.contents.show_sections(self.documents.current_sections())
+            # Opening or switching to a document puts the keyboard in it (issue 11, item 3).
+            self.tabs.widget(index).setFocus(Qt.FocusReason.TabFocusReason)
             return
         tab = self.pack.tab(self.current_tab_id())
         self.contents.show_tab(tab)

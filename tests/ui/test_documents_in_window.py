@@ -289,3 +289,16 @@ def test_with_a_deck_installed_its_card_says_speaker_notes_are_beside_each_slide
     text = presentation.toPlainText()
     assert "Installed. PPTX, 2 slides" in text
     assert "speaker notes are shown beside each slide" in text
+
+
+def test_switching_to_a_document_puts_the_keyboard_in_its_pages(window, qtbot, guidance) -> None:
+    path, _spec = guidance
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    window.menu_actions.tab_actions[1].trigger()  # away to Shared leadership...
+    window.tabs.setCurrentWidget(view)  # ...and back, as a click on its tab does
+    qtbot.waitUntil(lambda: window.focusWidget() is view.pages)
+    bar = view.pages.verticalScrollBar()
+    before = bar.value()
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: bar.value() > before)
