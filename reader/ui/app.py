@@ -85,11 +85,7 @@ def start_window(
             f"The reader could not start because of an unexpected error ({exc}); "
             f"details are in {log}."
         )
-    window.hold_startup = open_file is not None
-    window.show()
-    if open_file is not None:
-        window.documents.add_files([open_file])
-    window.documents.scan_drop_folder()
+    window.launch(open_file)
     return window
 
 
@@ -137,11 +133,7 @@ def run_gui(pack: ContentPack, dirs: UserDirs, open_file: Path | None = None) ->
     app = application()
     window = build_window(pack, dirs)
     install_excepthook(window.show_error)
-    window.hold_startup = open_file is not None
-    window.show()
-    if open_file is not None:
-        window.documents.add_files([open_file])
-    window.documents.scan_drop_folder()
+    window.launch(open_file)
     status = app.exec()
     wait_for_jobs()
     return status

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Slot
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         # Set when the app starts with a file: the rest of start-up then waits for its first
         # page, so the search index's work does not compete with drawing it.
         self.hold_startup = False
+        self.launched_with_file = False  # `reader FILE`: that file's tab stays in front
         # A permanent corner label for work in progress, so it never hides a message.
         self.activity = QLabel()
         self.activity.setAccessibleName("Work in progress")
@@ -181,10 +183,20 @@ class MainWindow(QMainWindow):
         self.start_notes()
         self.documents.reopen(
             self.settings.open_documents,
-            self.settings.current_document,
+            "" if self.launched_with_file else self.settings.current_document,
             self.settings.document_pages,
         )
         self.start_indexing()
+
+    def launch(self, open_file: Path | None = None) -> None:
+        """Show the window, and with ``open_file`` add and open it: its tab comes to the front
+        (not the tab left in front last time), and the rest of start-up waits for its first
+        page so the index's work does not compete with drawing it."""
+        self.launched_with_file = self.hold_startup = open_file is not None
+        self.show()
+        if open_file is not None:
+            self.documents.add_files([open_file])
+        self.documents.scan_drop_folder()
 
     def start_notes(self) -> None:
         """The notes store, dock, markers and menus (reader/ui/notes_controller.py)."""

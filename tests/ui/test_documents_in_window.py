@@ -9,7 +9,10 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
+from reader.core.services import Services
+from reader.core.settings import SettingsStore
 from reader.ui.document_view import DocumentView
+from reader.ui.main_window import MainWindow
 from tests.factories import (
     GuidanceSpec,
     make_deck,
@@ -302,3 +305,25 @@ def test_switching_to_a_document_puts_the_keyboard_in_its_pages(window, qtbot, g
     before = bar.value()
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_PageDown)
     qtbot.waitUntil(lambda: bar.value() > before)
+
+
+def test_launching_with_a_file_brings_its_tab_to_the_front(
+    make_window, qtbot, guidance, tmp_path, pack, dirs
+) -> None:
+    # The last run left a deck's tab in front; `reader FILE.pdf` must show FILE.pdf.
+    first = make_window()
+    first.documents.add_files([make_deck(tmp_path / "presentation.pptx", slides=2)])
+    deck = _added(first, qtbot, slot="presentation")
+    assert first.tabs.currentWidget() is deck
+    first.save_settings()
+    first.close()
+
+    store = SettingsStore(dirs.settings_file)
+    window = MainWindow(Services.open(pack, dirs), store, store.load())
+    qtbot.addWidget(window)
+    path, _spec = guidance
+    window.launch(path)
+    view = _added(window, qtbot)
+    qtbot.waitUntil(lambda: window.started, timeout=30000)
+    qtbot.waitUntil(lambda: len(window.documents.tabs) == 2, timeout=30000)  # the deck is back
+    assert window.tabs.currentWidget() is view
