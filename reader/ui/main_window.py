@@ -44,6 +44,7 @@ from reader.ui.reading_view import ReadingView
 from reader.ui.theme import theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
+DOCUMENT_PLACE = "document:"  # history places in an added document: "document:<id>"
 
 
 class MainWindow(QMainWindow):
@@ -307,6 +308,12 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             view.refresh_slots()
 
+    def _go_to_document(self, doc_id: str) -> None:
+        """Back or Forward to a document: its tab again (opened again if it was closed)."""
+        doc = self.services.library.get(doc_id)
+        if doc is not None:
+            self.tabs.setCurrentWidget(self.documents.open_document(doc))
+
     def show_place(self, place: Place, terms: list[str] | None = None) -> None:
         """Go to a tab (and a block in it), recording the visit in the history."""
         self._navigating = True
@@ -325,12 +332,15 @@ class MainWindow(QMainWindow):
             return
         self._navigating = True
         try:
-            self.tabs.setCurrentWidget(self.views[place.tab])
-            view = self.views[place.tab]
-            if place.block:
-                view.scroll_to_block(place.block)
+            if place.tab.startswith(DOCUMENT_PLACE):
+                self._go_to_document(place.tab.removeprefix(DOCUMENT_PLACE))
             else:
-                view.verticalScrollBar().setValue(0)
+                view = self.views[place.tab]
+                self.tabs.setCurrentWidget(view)
+                if place.block:
+                    view.scroll_to_block(place.block)
+                else:
+                    view.verticalScrollBar().setValue(0)
         finally:
             self._navigating = False
         self._update_history_actions()
@@ -451,6 +461,11 @@ class MainWindow(QMainWindow):
             self.contents.show_sections(self.documents.current_sections())
             # Opening or switching to a document puts the keyboard in it (issue 11, item 3).
             self.tabs.widget(index).setFocus(Qt.FocusReason.TabFocusReason)
+            doc_id = self.documents.current_document_id()
+            if doc_id and not self._navigating:
+                # A jump into a document is one step of history, like a jump between tabs.
+                self.history.visit(Place(DOCUMENT_PLACE + doc_id))
+                self._update_history_actions()
             return
         tab = self.pack.tab(self.current_tab_id())
         self.contents.show_tab(tab)

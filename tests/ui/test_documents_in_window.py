@@ -327,3 +327,24 @@ def test_launching_with_a_file_brings_its_tab_to_the_front(
     qtbot.waitUntil(lambda: window.started, timeout=30000)
     qtbot.waitUntil(lambda: len(window.documents.tabs) == 2, timeout=30000)  # the deck is back
     assert window.tabs.currentWidget() is view
+
+
+def test_back_from_a_paragraph_link_into_the_pdf_returns_to_the_tab_it_came_from(
+    window, qtbot, guidance
+) -> None:
+    # Issue 11, item 6: Alt+Left once skipped Discussion tools and went to Guidance.
+    path, _spec = guidance
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    window.menu_actions.tab_actions[0].trigger()  # Guidance
+    window.menu_actions.tab_actions[2].trigger()  # Discussion tools
+    window.views["discussion-tools"].linkRequested.emit("para:12")
+    assert window.tabs.currentWidget() is view
+    window.menu_actions.back.trigger()
+    assert window.current_tab_id() == "discussion-tools"
+    assert window.tabs.currentWidget() is window.views["discussion-tools"]
+    window.menu_actions.forward.trigger()
+    assert window.tabs.currentWidget() is view
+    window.menu_actions.back.trigger()
+    window.menu_actions.back.trigger()
+    assert window.tabs.currentWidget() is window.views["guidance"]
