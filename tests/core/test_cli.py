@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.cli import run_reader as reader
 from tests.factories import make_encrypted_pdf, make_guidance_pdf, make_not_a_pdf
-
-
-def reader(*args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reader", "--home", str(home), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_blocks_json_has_the_documented_fields(tmp_path: Path) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import run_reader
 from tests.conftest import ROOT
 from tests.factories import make_deck, make_guidance_pdf
 
@@ -25,14 +25,7 @@ CODE_ROOT = Path(os.environ.get("READER_GOLDEN_ROOT", ROOT))
 def _run(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(CODE_ROOT)}
     env.pop("READER_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "reader", "--home", str(home), *args],
-        cwd=CODE_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-    )
+    return run_reader(*args, home=home, env=env, cwd=CODE_ROOT)
 
 
 def _check(name: str, result: subprocess.CompletedProcess, tmp_path: Path) -> None:

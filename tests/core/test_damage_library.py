@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -16,7 +14,7 @@ import pytest
 from reader.core.library import Library, LibraryError
 from reader.core.pdfdoc import DocumentError
 from reader.core.safeopen import examine_in_subprocess, probe_file
-from tests.conftest import ROOT
+from tests.cli import run_reader as _reader
 from tests.factories import make_deck, make_guidance_pdf
 
 
@@ -243,16 +241,6 @@ def test_library_copies_are_private(two_documents) -> None:
 
 
 # -- 7 and the Also items, through the real command line -------------------------------------
-
-
-def _reader(*args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reader", "--home", str(home), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 def test_documents_command_lists_the_library(tmp_path) -> None:

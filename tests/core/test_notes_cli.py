@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli import run_reader as reader
 from tests.conftest import ROOT
 from tests.factories import make_guidance_pdf
 
 BLOCK = "shared-leadership.what-do-we-mean-by-leadership.p3"
 QUOTE = "responsibility for identifying problems"
-
-
-def reader(*args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reader", "--home", str(home), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _list(home: Path, *extra: str) -> list[dict]:

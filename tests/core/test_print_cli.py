@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pymupdf
 import pytest
 
-from tests.conftest import ROOT
+from tests.cli import run_reader
 from tests.factories import make_deck, make_guidance_pdf
 
 
 def reader(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env.pop("DISPLAY", None)  # the command must choose offscreen Qt by itself
-    return subprocess.run(
-        [sys.executable, "-m", "reader", "--home", str(home), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    return run_reader(*args, home=home, env=env)
 
 
 @pytest.fixture(scope="module")

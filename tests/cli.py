@@ -1,0 +1,27 @@
+"""Running the real command line in a child process, as hospital IT and scripts do."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def run_reader(
+    *args: str,
+    home: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    timeout: float = 180,
+) -> subprocess.CompletedProcess:
+    """``python -m reader --home HOME ARGS…``: its exit status and what it printed."""
+    return subprocess.run(
+        [sys.executable, "-m", "reader", "--home", str(home), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
