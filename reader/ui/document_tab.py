@@ -66,6 +66,18 @@ class DocumentTab(Protocol):
         """Let go of the file; called before the tab goes away."""
 
 
+def error_label(message: str) -> QLabel:
+    """Why a document cannot be shown, in one plain sentence the reader can select and copy."""
+    label = QLabel(message)
+    label.setObjectName("document-error")
+    label.setAccessibleName("Document error")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setMargin(24)
+    return label
+
+
 class FailedView(QWidget):
     """A document that will not open: its one plain sentence, and nothing else to do."""
 
@@ -78,13 +90,7 @@ class FailedView(QWidget):
         self.error = message
         self.setObjectName("document-failed")
         self.setAccessibleName(title)
-        label = QLabel(message)
-        label.setObjectName("document-error")
-        label.setAccessibleName("Document error")
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setMargin(24)
+        label = error_label(message)
         layout = QVBoxLayout(self)
         layout.addWidget(label, 1)
         self.error_label = label

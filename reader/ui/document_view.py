@@ -34,6 +34,7 @@ from reader.core.errors import DocumentError
 from reader.core.model import Block
 from reader.core.pdfdoc import open_pdf, outline
 from reader.core.render import Theme
+from reader.ui.document_tab import error_label
 from reader.ui.find_bar import FindBar
 from reader.ui.goto_dialog import GotoDialog, missing_message, parse_paragraph
 from reader.ui.paragraphs_view import ParagraphsView
@@ -128,13 +129,7 @@ class DocumentView(QWidget):
         self._on_zoom_changed(self.pages.zoom())
 
     def _build_error(self, layout: QVBoxLayout) -> None:
-        label = QLabel(self.error or "")
-        label.setObjectName("document-error")
-        label.setAccessibleName("Document error")
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setMargin(24)
+        label = error_label(self.error or "")
         layout.addWidget(label, 1)
         self.error_label = label
 
