@@ -27,7 +27,11 @@ def run(args: argparse.Namespace) -> int:
     from reader.core.search import MSG_READ_ONLY_NONE, MSG_READ_ONLY_STALE
 
     try:
-        status = services.ensure_index()
+        status = (
+            services.ensure_index()
+            if result.status == "already-present"
+            else services.index_document(result.document)
+        )
         reason = None
         if status in (MSG_READ_ONLY_NONE, MSG_READ_ONLY_STALE):
             reason = "the search index folder cannot be written"

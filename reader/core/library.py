@@ -204,7 +204,7 @@ class Library:
         for doc in self.current():
             if doc.indexed:
                 blocks.extend(self.blocks_of(doc))
-            titles[doc.id] = self._display_title(doc)
+            titles[doc.id] = self.display_title(doc)
         return blocks, titles
 
     def _blocks_file(self, doc: Document) -> Path:
@@ -477,7 +477,8 @@ class Library:
         except KeyError:
             return "an extra document"
 
-    def _display_title(self, doc: Document) -> str:
+    def display_title(self, doc: Document) -> str:
+        """The title search results show for a document: its slot's, or its own."""
         try:
             return self.pack.slot(doc.slot).title if doc.slot else doc.title
         except KeyError:

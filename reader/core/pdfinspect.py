@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.core.errors import ExtractionTimeout
+from reader.core.model import Block
 from reader.core.pdfdoc import open_pdf, outline
 from reader.core.pdfparagraphs import extract_blocks, kinds_summary, paragraph_summary
 
@@ -21,19 +22,42 @@ def inspect_pdf(
     max_pages: int | None = 2000,
 ) -> dict:
     """What a PDF holds, for ``reader inspect`` and before adding it to the library."""
+    return read_pdf(path, "inspect", password, timeout=timeout, max_pages=max_pages)[0]
+
+
+def read_pdf(
+    path: Path | str,
+    document_id: str,
+    password: str | None = None,
+    *,
+    timeout: float | None = None,
+    max_pages: int | None = None,
+    partial: bool = True,
+) -> tuple[dict, list[Block]]:
+    """The summary :func:`inspect_pdf` gives and the blocks, from ONE reading of the text.
+
+    Adding a document needs both; reading a 350-page book's text is most of the cost, so it
+    is done once and the summary counted from the same blocks. Past ``timeout`` the summary
+    says ``complete: false`` and the blocks are those read so far, unless ``partial`` is false:
+    then :class:`ExtractionTimeout` is raised.
+    """
     path = Path(path)
     doc = open_pdf(path, password)
     try:
         complete = True
         try:
-            blocks = extract_blocks(doc, "inspect", "inspect", timeout=timeout, max_pages=max_pages)
+            blocks = extract_blocks(
+                doc, document_id, document_id, timeout=timeout, max_pages=max_pages
+            )
         except ExtractionTimeout as exc:
+            if not partial:
+                raise
             blocks, complete = exc.blocks, False
         if max_pages is not None and doc.page_count > max_pages:
             complete = False
         headings = [b.text for b in blocks if b.kind == "heading"]
         meta_title = ((doc.metadata or {}).get("title") or "").strip()
-        return {
+        info = {
             "kind": "pdf",
             "file": path.name,
             "bytes": path.stat().st_size,
@@ -48,5 +72,6 @@ def inspect_pdf(
             "blocks": len(blocks),
             "complete": complete,
         }
+        return info, blocks
     finally:
         doc.close()

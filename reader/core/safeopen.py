@@ -19,12 +19,18 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from reader.core.errors import DocumentError, PasswordRequired
+from reader.core.errors import DEFAULT_TIMEOUT, DocumentError, PasswordRequired
 from reader.core.model import Block, Link
 from reader.core.pdfdoc import open_pdf
-from reader.core.pdfinspect import inspect_pdf
+from reader.core.pdfinspect import inspect_pdf, read_pdf
 from reader.core.pdfparagraphs import extract_blocks
-from reader.core.slides import extract_slide_blocks, inspect_deck
+from reader.core.slides import (
+    deck_blocks,
+    deck_summary,
+    extract_slide_blocks,
+    inspect_deck,
+    open_deck,
+)
 
 EXAMINED = "examined"  # placeholder document id of blocks from examine_in_subprocess
 CHILD_FLAG = "--safeopen-child"  # argv marker a frozen app's entry point hands to child_main
@@ -119,6 +125,19 @@ def extract_file(
         return extract_blocks(doc, document_id, tab_id)
     finally:
         doc.close()
+
+
+def examine_file(path: Path | str, password: str | None = None) -> tuple[dict, list[Block]]:
+    """In this process: what :func:`inspect_file` says and the blocks, from one reading.
+
+    The blocks carry the placeholder id :data:`EXAMINED`. The text is read to the end (within
+    :data:`DEFAULT_TIMEOUT`); a document that cannot be read in time is refused, not half added.
+    """
+    path = Path(path)
+    if _kind(path) == "pptx":
+        deck = open_deck(path)
+        return deck_summary(path, deck), deck_blocks(deck, EXAMINED, EXAMINED)
+    return read_pdf(path, EXAMINED, password, timeout=DEFAULT_TIMEOUT, partial=False)
 
 
 def block_to_dict(block: Block) -> dict:
@@ -284,8 +303,7 @@ def _answer(request: dict) -> dict:
                 again = PasswordRequired if isinstance(exc, PasswordRequired) else DocumentError
                 raise again(str(exc).replace(link.name, display_name(path))) from None
     if request.get("op") == "examine":
-        info = inspect_file(path, password)
-        blocks = extract_file(path, EXAMINED, EXAMINED, password)
+        info, blocks = examine_file(path, password)
         return {"ok": True, "result": {"info": info, "blocks": [block_to_dict(b) for b in blocks]}}
     return {"ok": True, "result": inspect_file(path, password)}
 

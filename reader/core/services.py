@@ -6,10 +6,11 @@ Heavy parts (PyMuPDF, Whoosh) are imported on first use, not here, to keep start
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.core.library import Library
+from reader.core.library import Document, Library
 from reader.core.model import Block, ContentPack
 from reader.paths import UserDirs
 
@@ -20,6 +21,17 @@ def examine(path: Path, password: str | None = None) -> tuple[dict, list[Block]]
     from reader.core.safeopen import examine_in_subprocess
 
     return examine_in_subprocess(path, password=password)
+
+
+def index_document(index, library: Library, doc: Document) -> int:
+    """Put one added document's blocks in the index (replacing an earlier edition's), without
+    rebuilding the rest; returns how many blocks were written."""
+    index.remove_document(doc.id)
+    if not doc.indexed:
+        return 0
+    return index.add_blocks(
+        library.blocks_of(doc), "documents", {doc.id: library.display_title(doc)}
+    )
 
 
 @dataclass
@@ -53,6 +65,16 @@ class Services:
 
         items.extend((b, "notes") for b in notes_as_search_items(self.dirs.data / DB_NAME))
         return items, titles
+
+    def index_document(self, doc: Document) -> str | None:
+        """Add one new document to the index and check that the index now matches everything;
+        the whole index is rebuilt only when it was missing, damaged or already out of date.
+        Returns what :meth:`ensure_index` says (``None``: nothing else had to be done)."""
+        if self.index.stored_fingerprint() is not None:
+            # A read-only index folder raises OSError here: ensure_index words it below.
+            with contextlib.suppress(OSError):
+                index_document(self.index, self.library, doc)
+        return self.ensure_index()
 
     def ensure_index(self, progress=None) -> str | None:
         """Open or (re)build the index to match the content and documents; say what was done."""

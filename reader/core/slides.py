@@ -125,7 +125,11 @@ def extract_slide_blocks(path: Path | str, document_id: str, tab_id: str) -> lis
     Ids count slides from 1, as PowerPoint shows them: ``{document_id}.slide-3`` and
     ``{document_id}.slide-3-notes``; ``page`` is the 0-based slide index.
     """
-    deck = open_deck(path)
+    return deck_blocks(open_deck(path), document_id, tab_id)
+
+
+def deck_blocks(deck: Deck, document_id: str, tab_id: str) -> list[Block]:
+    """The blocks of an already opened deck (see :func:`extract_slide_blocks`)."""
     blocks: list[Block] = []
     for slide in deck.slides:
         n = slide.index + 1
@@ -163,7 +167,11 @@ def extract_slide_blocks(path: Path | str, document_id: str, tab_id: str) -> lis
 def inspect_deck(path: Path | str) -> dict:
     """What a deck holds, for ``reader inspect`` and before adding it to the library."""
     path = Path(path)
-    deck = open_deck(path)
+    return deck_summary(path, open_deck(path))
+
+
+def deck_summary(path: Path, deck: Deck) -> dict:
+    """What :func:`inspect_deck` says, for an already opened deck."""
     return {
         "kind": "pptx",
         "file": path.name,

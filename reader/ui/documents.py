@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from reader.core.errors import PasswordRequired
 from reader.core.library import SUPPORTED, AddResult, Document, Library, LibraryError
 from reader.core.model import GUIDANCE_PDF_SLOT, Changed, Section
+from reader.core.services import index_document
 from reader.ui.document_tab import DocumentTab, FailedView
 from reader.ui.jobs import JobError, start_job
 from reader.ui.slides_view import SlidesView
@@ -166,9 +167,7 @@ class DocumentsController(QObject):
         self._say(f"The document could not be added to search: {error.message}")
 
     def _index_document(self, doc: Document) -> None:
-        self._index().remove_document(doc.id)
-        title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
-        self._index().add_blocks(self.library.blocks_of(doc), "documents", {doc.id: title})
+        index_document(self._index(), self.library, doc)
 
     @Slot(object)
     def _on_added(self, password: str | None, result: AddResult) -> None:
