@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.core.atomic import write_text_atomic
+from reader.core.errors import DocumentError
 from reader.core.library_store import (
     Document,
     Staged,
@@ -231,6 +232,10 @@ class Library:
         taken, so a slow or endless file never blocks another copy of the app.
         """
         source = Path(source)
+        known = self._already_added(source)
+        if known is not None:  # `reader FILE` for a file in the library: no copy, no check
+            where = self._slot_title(known.slot)
+            return AddResult(known, "already-present", f"{_name(source)} is already in {where}.")
         staged = self._stage(source)
         try:
             # A quick answer for a file already added (checked again under the lock).
@@ -246,6 +251,21 @@ class Library:
         finally:
             with contextlib.suppress(OSError):
                 staged.path.unlink()
+
+    def _already_added(self, source: Path) -> Document | None:
+        """The document whose copy has the same bytes as ``source``, found by reading it once
+        (only when a document of the same size exists); ``None`` on any doubt, so that the
+        full add, with its checks and messages, runs."""
+        from reader.core.safeopen import regular_file
+
+        try:
+            resolved, size = regular_file(source, MAX_FILE_BYTES)
+            if not any(doc.size == size for doc in self.documents):
+                return None
+            checksum = sha256_of(resolved)
+        except (OSError, DocumentError, LibraryError):
+            return None
+        return next((doc for doc in self.documents if doc.sha256 == checksum), None)
 
     def remove(self, document_id: str) -> Document:
         """Forget a document and delete the library's copy. Notes are kept elsewhere."""
@@ -298,7 +318,7 @@ class Library:
         self, staged: Staged, source: Path, password: str | None
     ) -> tuple[dict, list[Block]]:
         """Check the library's own copy in the child; messages name the user's file."""
-        from reader.core.pdfdoc import DocumentError, PasswordRequired
+        from reader.core.errors import DocumentError, PasswordRequired
 
         try:
             info, blocks = self._examine(staged.path, password=password)
@@ -549,8 +569,9 @@ class Library:
     def _adopt_copies(self, known: list[Document]) -> list[Document]:
         """Copies in the folder the list does not name (the list was lost or damaged, or an add
         was killed before saving it): re-check each in the child, as on add, and list it."""
-        from reader.core.pdfdoc import DocumentError, PasswordRequired
-        from reader.core.safeopen import sniff_kind
+        # Not pdfdoc's or safeopen's names at the top: they import PyMuPDF (100 ms), and this
+        # runs at every start, almost always with nothing to adopt.
+        from reader.core.errors import PasswordRequired
 
         names = {d.file for d in known}
         shas = {d.sha256 for d in known}
@@ -561,6 +582,8 @@ class Library:
             with contextlib.suppress(OSError):
                 if (copy.name, copy.stat().st_mtime_ns) in self._not_documents:
                     continue  # checked already in this session: not a document
+            from reader.core.safeopen import sniff_kind
+
             kind = sniff_kind(copy)
             if kind is None:
                 continue

@@ -217,7 +217,7 @@ class Staged:
 def stage_copy(source: Path, folder: Path, limit: int, mode: int) -> Staged:
     """Check that ``source`` is a regular PDF or deck (links resolved, size checked first),
     then copy and hash it in one bounded pass into a hidden file in ``folder``."""
-    from reader.core.pdfdoc import DocumentError
+    from reader.core.errors import DocumentError
     from reader.core.safeopen import display_name, regular_file, sniff_kind
 
     name = display_name(source)

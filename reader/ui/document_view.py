@@ -295,16 +295,17 @@ class DocumentView(QWidget):
             self.paragraphs.add_overlay(overlay)
 
     def on_first_page(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once, when the first page has been drawn."""
-        if self._doc is None:
+        """Call ``callback`` once, when the first page's pixels have been painted on screen
+        (start-up waits for this before doing its own work, so that work never delays it)."""
+        if self._doc is None or self.pages.painted_page:
             callback()
             return
 
-        def once(*_args: object) -> None:
-            self.worker.pageRendered.disconnect(once)
+        def once() -> None:
+            self.pages.firstPagePainted.disconnect(once)
             callback()
 
-        self.worker.pageRendered.connect(once)
+        self.pages.firstPagePainted.connect(once)
 
     def highlight_terms(self, terms: list[str]) -> None:
         if self._doc is not None:

@@ -44,6 +44,7 @@ from reader.ui.reading_view import ReadingView
 from reader.ui.theme import theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
+STARTUP_HOLD_MS = 4000  # the longest start-up waits for a launched file's first page
 DOCUMENT_PLACE = "document:"  # history places in an added document: "document:<id>"
 
 
@@ -187,6 +188,8 @@ class MainWindow(QMainWindow):
             "" if self.launched_with_file else self.settings.current_document,
             self.settings.document_pages,
         )
+        if self.launched_with_file:  # waited for the launched file's first page
+            self.documents.scan_drop_folder()
         self.start_indexing()
 
     def launch(self, open_file: Path | None = None) -> None:
@@ -197,7 +200,11 @@ class MainWindow(QMainWindow):
         self.show()
         if open_file is not None:
             self.documents.add_files([open_file])
-        self.documents.scan_drop_folder()
+            # A page that is never painted (the window minimised at once) must not hold the
+            # rest of start-up back for good: finish_startup runs only once either way.
+            QTimer.singleShot(STARTUP_HOLD_MS, self._on_document_first_page)
+        else:
+            self.documents.scan_drop_folder()
 
     def start_notes(self) -> None:
         """The notes store, dock, markers and menus (reader/ui/notes_controller.py)."""
@@ -446,7 +453,7 @@ class MainWindow(QMainWindow):
         )
 
     @Slot()
-    def _on_document_first_page(self) -> None:
+    def _on_document_first_page(self) -> None:  # also the STARTUP_HOLD_MS fallback
         # Started with a file: the rest of start-up waited for its first page.
         if self.hold_startup:
             self.hold_startup = False

@@ -49,6 +49,7 @@ class PdfView(QAbstractScrollArea):
     zoomChanged = Signal(float)  # percent
     externalLinkRequested = Signal(str)
     selectionChanged = Signal(bool)  # whether any text is selected
+    firstPagePainted = Signal()  # once: a page's own pixels (not a placeholder) are on screen
 
     def __init__(
         self, doc: pymupdf.Document, worker: PageWorker, parent: QWidget | None = None
@@ -63,6 +64,7 @@ class PdfView(QAbstractScrollArea):
         self._programmatic = False
         self.cache = PageCache()
         self._failed: dict[int, str] = {}
+        self.painted_page = False  # see firstPagePainted
         self.text = PageText(doc)
         self._hits: list[tuple[int, Rect]] = []
         self._hit_index = -1
@@ -321,11 +323,13 @@ class PdfView(QAbstractScrollArea):
         painter.fillRect(self.viewport().rect(), self._backdrop())
         key = self._render_key()
         ratio = self.devicePixelRatioF()
+        drew_page = False
         for index in self.visible_pages():
             rect = self.page_rect(index)
             painter.fillRect(rect.translated(2, 2), QColor(0, 0, 0, 50))
             item = self.cache.get(index)
             if item is not None and item.image is not None:
+                drew_page = True
                 painter.fillRect(rect, Qt.GlobalColor.white)
                 if item.key == key:
                     # 1:1: the image is exactly the device pixels the page covers (its device
@@ -345,6 +349,9 @@ class PdfView(QAbstractScrollArea):
                 self._paint_placeholder(painter, rect, index)
             self._paint_overlays(painter, index)
         painter.end()
+        if drew_page and not self.painted_page:
+            self.painted_page = True
+            self.firstPagePainted.emit()
 
     def _backdrop(self) -> QColor:
         base = self.palette().color(self.palette().ColorRole.Base)

@@ -56,18 +56,12 @@ pack = load_content(args)
 from reader.ui.app import application, build_window
 app = application()
 window = build_window(pack, user_dirs(args))
-window.hold_startup = True  # as run_gui does for `reader FILE`
-window.show()
-window.documents.add_files([Path(sys.argv[1])])
+window.launch(Path(sys.argv[1]))
 state = {}
-def poll():
-    views = list(window.documents.tabs.values())
-    if views and views[0].first_page_shown() and views[0].page_count():
-        state["t"] = time.time()
-        app.quit()
-    else:
-        QTimer.singleShot(2, poll)
-poll()
+def painted():  # the first page's own pixels were painted (PdfView.firstPagePainted)
+    state.setdefault("t", time.time())
+    QTimer.singleShot(0, app.quit)
+window.documents.firstPageShown.connect(painted)
 app.exec()
 print(state["t"])
 """

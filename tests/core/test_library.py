@@ -229,3 +229,20 @@ def test_guess_slot_ignores_stop_words_and_parts_of_words(pack, title, file_name
 )
 def test_guess_slot_files_documents_with_real_evidence(pack, title, file_name, slot) -> None:
     assert guess_slot(pack, "pdf", title, file_name).id == slot
+
+
+def test_a_file_already_in_the_library_is_found_without_copying_it(
+    library, guidance_pdf, monkeypatch
+) -> None:
+    # `reader FILE` for a file in the library opens it at once: no copy, no check in a child.
+    first = library.add(guidance_pdf)
+    import reader.core.library as library_module
+
+    def no_copy(*_args, **_kwargs):
+        raise AssertionError("the known file was copied again")
+
+    monkeypatch.setattr(library_module, "stage_copy", no_copy)
+    again = library.add(guidance_pdf)
+    assert again.status == "already-present"
+    assert again.document == first.document
+    assert again.message.startswith(f"{guidance_pdf.name} is already in")
