@@ -19,6 +19,8 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from reader.core import checker_process
+from reader.core.checker_process import CHILD_FLAG
 from reader.core.errors import DEFAULT_TIMEOUT, DocumentError, PasswordRequired
 from reader.core.model import Block, Link
 from reader.core.pdfdoc import open_pdf
@@ -33,7 +35,6 @@ from reader.core.slides import (
 )
 
 EXAMINED = "examined"  # placeholder document id of blocks from examine_in_subprocess
-CHILD_FLAG = "--safeopen-child"  # argv marker a frozen app's entry point hands to child_main
 CRASH_ENV = "READER_SAFEOPEN_TEST_CRASH"  # tests only: "1" aborts the child, "hang" stalls it
 CHILD_MEMORY_LIMIT = 3 * 1024**3  # address space for the child on Linux; a bomb hits this
 
@@ -158,41 +159,34 @@ def block_from_dict(data: dict) -> Block:
 # --------------------------------------------------------------------------- the parent
 
 
-def _command() -> tuple[list[str], dict[str, str]]:
-    env = dict(os.environ)
-    if getattr(sys, "frozen", False):
-        # A frozen app has no "-m": its executable is the app. Keep it simple: the entry point
-        # (reader.cli.main) must call child_main() first when argv[1] is CHILD_FLAG.
-        return [sys.executable, CHILD_FLAG], env
-    # Make the package importable in the child even when the app runs from a source tree
-    # that is not installed (tests, `python -m reader` from the checkout).
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "reader.core.safeopen", CHILD_FLAG], env
-
-
 def _run_child(request: dict, path: Path, timeout: float) -> object:
     name = display_name(path)
     stopped = f"{name} could not be opened: the PDF library stopped while reading it."
-    command, env = _command()
+    warm = checker_process.take()  # started early for this check, or None
+    while True:
+        try:
+            child = warm or checker_process.start()
+        except OSError as exc:
+            raise DocumentError(f"{name} could not be checked ({exc.strerror or exc}).") from None
+        try:
+            # The password travels on stdin, not in argv.
+            stdout, _stderr = child.communicate(json.dumps(request).encode(), timeout=timeout)
+            break
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise DocumentError(stopped) from None
+        except OSError:  # it died before reading the request: that is no verdict on the file
+            child.kill()
+            child.communicate()
+            if warm is None:
+                raise DocumentError(stopped) from None
+            warm = None  # an early child that died waiting: start a fresh one
     try:
-        done = subprocess.run(
-            command,
-            input=json.dumps(request).encode(),  # the password travels here, not in argv
-            capture_output=True,
-            timeout=timeout,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise DocumentError(stopped) from None  # subprocess.run has killed the child
-    except OSError as exc:
-        raise DocumentError(f"{name} could not be checked ({exc.strerror or exc}).") from None
-    try:
-        answer = json.loads(done.stdout.decode("utf-8"))
+        answer = json.loads(stdout.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise DocumentError(stopped) from None
-    if not isinstance(answer, dict) or done.returncode not in (0, 1):
+    if not isinstance(answer, dict) or child.returncode not in (0, 1):
         raise DocumentError(stopped)
     if answer.get("ok") is True and "result" in answer:
         return answer["result"]

@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
             self.settings.document_pages,
         )
         if self.launched_with_file:  # waited for the launched file's first page
+            from reader.core import checker_process
+
+            checker_process.discard()  # started early for it; unused if it was known
             self.documents.scan_drop_folder()
         self.start_indexing()
 

@@ -124,3 +124,32 @@ def test_module_runs_by_hand(guidance):
     answer = json.loads(done.stdout)
     assert answer["ok"] is True
     assert answer["result"]["pages"] == 12
+
+
+def test_a_child_started_early_does_the_check_and_a_crash_in_it_is_still_caught(
+    guidance, monkeypatch
+) -> None:
+    from reader.core import checker_process
+
+    # `reader FILE` starts the child before the window; the file is still parsed only there.
+    monkeypatch.setenv(CRASH_ENV, "1")
+    checker_process.prestart()
+    monkeypatch.delenv(CRASH_ENV)  # a fresh child now would not crash: the early one must
+    with pytest.raises(DocumentError, match="stopped while reading"):
+        examine_in_subprocess(guidance)
+    assert checker_process.take() is None  # it was used, not left waiting
+    info, blocks = examine_in_subprocess(guidance)  # a new child, and this process carries on
+    assert info["kind"] == "pdf"
+    assert blocks
+
+
+def test_an_early_child_nobody_needs_is_stopped() -> None:
+    from reader.core import checker_process
+
+    checker_process.prestart()
+    child = checker_process._warm
+    assert child is not None
+    assert child.poll() is None
+    checker_process.discard()
+    assert child.poll() is not None
+    assert checker_process.take() is None

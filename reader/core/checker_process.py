@@ -1,0 +1,84 @@
+"""Starting the airlock's child process (see :mod:`reader.core.safeopen`), and starting it early.
+
+A child is a fresh Python that imports PyMuPDF before it reads its request (about 0.15 s on
+an old PC). When the app is launched with a file (``reader FILE``, a double-click), that file is
+probably new and will be checked in a child, so :func:`prestart` starts one at once, while the
+window is still being built on the other core; :func:`take` hands it to the first check. A child
+that is not needed (the file was already in the library) is stopped by :func:`discard`; it has
+read nothing.
+
+Light on purpose: importing this module must not import PyMuPDF.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+CHILD_FLAG = "--safeopen-child"  # argv marker a frozen app's entry point hands to child_main
+
+_lock = threading.Lock()
+_warm: subprocess.Popen | None = None
+
+
+def command() -> tuple[list[str], dict[str, str]]:
+    """The child's command line and environment."""
+    env = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        # A frozen app has no "-m": its executable is the app. Its entry point (reader.cli.main)
+        # calls child_main() first when argv[1] is CHILD_FLAG.
+        return [sys.executable, CHILD_FLAG], env
+    # Make the package importable in the child even when the app runs from a source tree
+    # that is not installed (tests, `python -m reader` from the checkout).
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return [sys.executable, "-m", "reader.core.safeopen", CHILD_FLAG], env
+
+
+def start() -> subprocess.Popen:
+    """A new child, waiting for its JSON request on stdin. Raises OSError if it cannot start."""
+    argv, env = command()
+    return subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+
+
+def prestart() -> None:
+    """Start a child now for a check that is about to come (at most one waits)."""
+    global _warm
+    with _lock:
+        if _warm is not None:
+            return
+        try:
+            _warm = start()
+        except OSError:
+            _warm = None  # the check will start its own and word any failure
+
+
+def take() -> subprocess.Popen | None:
+    """The waiting child, if one was started and is still alive; it is the caller's now."""
+    global _warm
+    with _lock:
+        child, _warm = _warm, None
+    if child is not None and child.poll() is not None:
+        return None
+    return child
+
+
+def discard() -> None:
+    """Stop a waiting child nobody needed."""
+    child = take()
+    if child is not None:
+        child.kill()
+        child.communicate()
+
+
+atexit.register(discard)
