@@ -10,9 +10,11 @@ from reader.paths import bundled_content
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "open_file", None) is not None:
-        # A file to open is probably new, so it will be checked in a child process: start that
-        # child now, on the other core, while this process builds the window.
+    dirs = user_dirs(args)
+    open_file = getattr(args, "open_file", None)
+    if open_file is not None and not _probably_in_library(Path(open_file), dirs.library):
+        # A new file will be checked in a child process: start that child now, on the other
+        # core, while this process builds the window.
         from reader.core import checker_process
 
         checker_process.prestart()
@@ -20,4 +22,17 @@ def run(args: argparse.Namespace) -> int:
     from reader.ui.app import run_gui_from
 
     root = Path(args.content) if getattr(args, "content", None) else bundled_content()
-    return run_gui_from(root, user_dirs(args), open_file=getattr(args, "open_file", None))
+    return run_gui_from(root, dirs, open_file=open_file)
+
+
+def _probably_in_library(path: Path, library_folder: Path) -> bool:
+    """Whether a document of the same size is in the library (then no child is needed: the
+    library finds it by its checksum). Cheap: one small JSON file and one stat."""
+    from reader.core.library_store import read_record
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    record = read_record(library_folder / "library.json")
+    return record is not None and any(doc.size == size for doc in record.documents)

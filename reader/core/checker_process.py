@@ -46,7 +46,7 @@ def start() -> subprocess.Popen:
         argv,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # MuPDF's warnings; nobody reads them, so never a full pipe
         env=env,
     )
 

@@ -47,7 +47,8 @@ LOCK_TIMEOUT_S = 120.0  # an add by another copy includes reading the file in a 
 
 # Inspects a file and extracts its blocks (in a child process, for untrusted files): the
 # inspection dict and blocks named with a placeholder id that the library renames.
-Examine = Callable[..., tuple[dict, list[Block]]]  # (path, password=None)
+# (path, password=None[, on_first_page=callback]): see reader.core.services.examine
+Examine = Callable[..., tuple[dict, list[Block]]]
 
 
 class LibraryError(Exception):
@@ -221,8 +222,12 @@ class Library:
         slot_id: str | None = None,
         password: str | None = None,
         index_protected: bool = False,
+        on_first_page: Callable | None = None,
     ) -> AddResult:
         """Copy ``source`` into the library and fill a slot. Raises :class:`LibraryError`.
+
+        ``on_first_page(FirstPage)`` is called (on this thread) with page 1's picture as soon
+        as the child has drawn it, before it reads the text: the window shows it meanwhile.
 
         ``password`` opens a protected PDF for reading; it is used and forgotten. The text of a
         protected PDF goes into the search index only when ``index_protected`` is true (the
@@ -245,7 +250,7 @@ class Library:
                     return AddResult(
                         doc, "already-present", f"{_name(source)} is already in {where}."
                     )
-            info, blocks = self._examine_staged(staged, source, password)
+            info, blocks = self._examine_staged(staged, source, password, on_first_page)
             with self._exclusive():
                 return self._add(source, staged, info, blocks, slot_id, password, index_protected)
         finally:
@@ -315,13 +320,18 @@ class Library:
             raise LibraryError(str(exc)) from None
 
     def _examine_staged(
-        self, staged: Staged, source: Path, password: str | None
+        self,
+        staged: Staged,
+        source: Path,
+        password: str | None,
+        on_first_page: Callable | None = None,
     ) -> tuple[dict, list[Block]]:
         """Check the library's own copy in the child; messages name the user's file."""
         from reader.core.errors import DocumentError, PasswordRequired
 
         try:
-            info, blocks = self._examine(staged.path, password=password)
+            early = {"on_first_page": on_first_page} if on_first_page is not None else {}
+            info, blocks = self._examine(staged.path, password=password, **early)
         except DocumentError as exc:
             message = str(exc).replace(staged.path.name, _name(source))
             raise (PasswordRequired if isinstance(exc, PasswordRequired) else DocumentError)(

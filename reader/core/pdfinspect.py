@@ -6,12 +6,17 @@ the numbered paragraphs), so neither has to import the other. No Qt here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core.errors import ExtractionTimeout
 from reader.core.model import Block
 from reader.core.pdfdoc import open_pdf, outline
 from reader.core.pdfparagraphs import extract_blocks, kinds_summary, paragraph_summary
+
+if TYPE_CHECKING:
+    import pymupdf
 
 
 def inspect_pdf(
@@ -33,17 +38,21 @@ def read_pdf(
     timeout: float | None = None,
     max_pages: int | None = None,
     partial: bool = True,
+    on_open: Callable[[pymupdf.Document], None] | None = None,
 ) -> tuple[dict, list[Block]]:
     """The summary :func:`inspect_pdf` gives and the blocks, from ONE reading of the text.
 
     Adding a document needs both; reading a 350-page book's text is most of the cost, so it
     is done once and the summary counted from the same blocks. Past ``timeout`` the summary
     says ``complete: false`` and the blocks are those read so far, unless ``partial`` is false:
-    then :class:`ExtractionTimeout` is raised.
+    then :class:`ExtractionTimeout` is raised. ``on_open(doc)`` is called once the document
+    is open, before its text is read (the child sends page 1's pixels from there).
     """
     path = Path(path)
     doc = open_pdf(path, password)
     try:
+        if on_open is not None:
+            on_open(doc)
         complete = True
         try:
             blocks = extract_blocks(

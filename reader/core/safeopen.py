@@ -11,12 +11,17 @@ Run by hand: ``python -m reader.core.safeopen FILE`` prints what :func:`inspect_
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import stat
 import subprocess
 import sys
-from dataclasses import asdict, replace
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from reader.core import checker_process
@@ -35,7 +40,8 @@ from reader.core.slides import (
 )
 
 EXAMINED = "examined"  # placeholder document id of blocks from examine_in_subprocess
-CRASH_ENV = "READER_SAFEOPEN_TEST_CRASH"  # tests only: "1" aborts the child, "hang" stalls it
+# Tests only: "1" aborts the child, "hang" stalls it, "after-first-page" aborts after page 1.
+CRASH_ENV = "READER_SAFEOPEN_TEST_CRASH"
 CHILD_MEMORY_LIMIT = 3 * 1024**3  # address space for the child on Linux; a bomb hits this
 
 
@@ -128,17 +134,65 @@ def extract_file(
         doc.close()
 
 
-def examine_file(path: Path | str, password: str | None = None) -> tuple[dict, list[Block]]:
+def examine_file(
+    path: Path | str, password: str | None = None, on_open: Callable | None = None
+) -> tuple[dict, list[Block]]:
     """In this process: what :func:`inspect_file` says and the blocks, from one reading.
 
     The blocks carry the placeholder id :data:`EXAMINED`. The text is read to the end (within
     :data:`DEFAULT_TIMEOUT`); a document that cannot be read in time is refused, not half added.
+    ``on_open(doc)`` is called with an open PDF before its text is read.
     """
     path = Path(path)
     if _kind(path) == "pptx":
         deck = open_deck(path)
         return deck_summary(path, deck), deck_blocks(deck, EXAMINED, EXAMINED)
-    return read_pdf(path, EXAMINED, password, timeout=DEFAULT_TIMEOUT, partial=False)
+    return read_pdf(
+        path, EXAMINED, password, timeout=DEFAULT_TIMEOUT, partial=False, on_open=on_open
+    )
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """Page 1 of a file being checked, drawn by the child before it reads the text."""
+
+    png: bytes
+    pages: int
+    size: tuple[float, float]  # the page's size in points
+
+
+def first_page_from(data: dict) -> FirstPage:
+    import base64
+
+    width, height = (float(v) for v in data["size"])
+    return FirstPage(base64.b64decode(data["png"]), int(data["pages"]), (width, height))
+
+
+FIRST_PAGE_WIDTH = 1400  # pixels of the early picture of page 1: sharp on a wide window
+
+
+def _send_first_page(doc) -> None:
+    """In the child: page 1 as a PNG, on its own line of stdout, before the text is read."""
+    import base64
+
+    import pymupdf
+
+    if doc.page_count < 1:
+        return
+    page = doc[0]
+    scale = FIRST_PAGE_WIDTH / max(1.0, page.rect.width)
+    pixmap = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
+    message = {
+        "first_page": {
+            "png": base64.b64encode(pixmap.tobytes("png")).decode("ascii"),
+            "pages": doc.page_count,
+            "size": [page.rect.width, page.rect.height],
+        }
+    }
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+    if os.environ.get(CRASH_ENV) == "after-first-page":
+        os.abort()  # tests: MuPDF dying on a later page, after page 1 was shown
 
 
 def block_to_dict(block: Block) -> dict:
@@ -159,10 +213,15 @@ def block_from_dict(data: dict) -> Block:
 # --------------------------------------------------------------------------- the parent
 
 
-def _run_child(request: dict, path: Path, timeout: float) -> object:
+def _run_child(
+    request: dict, path: Path, timeout: float, on_message: Callable[[dict], None] | None = None
+) -> object:
+    """Send ``request`` to a child and return its result. Lines the child writes before its
+    answer (page 1's picture) go to ``on_message`` as they arrive."""
     name = display_name(path)
     stopped = f"{name} could not be opened: the PDF library stopped while reading it."
     warm = checker_process.take()  # started early for this check, or None
+    deadline = time.monotonic() + timeout
     while True:
         try:
             child = warm or checker_process.start()
@@ -170,20 +229,21 @@ def _run_child(request: dict, path: Path, timeout: float) -> object:
             raise DocumentError(f"{name} could not be checked ({exc.strerror or exc}).") from None
         try:
             # The password travels on stdin, not in argv.
-            stdout, _stderr = child.communicate(json.dumps(request).encode(), timeout=timeout)
+            child.stdin.write(json.dumps(request).encode())
+            child.stdin.close()
             break
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
-            raise DocumentError(stopped) from None
         except OSError:  # it died before reading the request: that is no verdict on the file
-            child.kill()
-            child.communicate()
+            _stop(child)
             if warm is None:
                 raise DocumentError(stopped) from None
             warm = None  # an early child that died waiting: start a fresh one
     try:
-        answer = json.loads(stdout.decode("utf-8"))
+        answer_line = _read_answer(child, deadline, on_message)
+    except TimeoutError:
+        _stop(child)
+        raise DocumentError(stopped) from None
+    try:
+        answer = json.loads(answer_line.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise DocumentError(stopped) from None
     if not isinstance(answer, dict) or child.returncode not in (0, 1):
@@ -194,6 +254,52 @@ def _run_child(request: dict, path: Path, timeout: float) -> object:
     if answer.get("password"):
         raise PasswordRequired(message)
     raise DocumentError(message)
+
+
+def _stop(child: subprocess.Popen) -> None:
+    child.kill()
+    with contextlib.suppress(OSError, ValueError):
+        child.stdout.close()
+    child.wait()
+
+
+def _read_answer(
+    child: subprocess.Popen, deadline: float, on_message: Callable[[dict], None] | None
+) -> bytes:
+    """The child's last line (its answer), read until ``deadline`` (TimeoutError after it).
+
+    A thread reads the pipe (Windows pipes cannot be polled). The child ends each message
+    with a newline and writes its answer without one.
+    """
+    lines: queue.Queue[bytes | None] = queue.Queue()
+
+    def pump() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for line in child.stdout:
+                lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, name="safeopen-reader", daemon=True).start()
+    answer = b""
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise TimeoutError from None
+        if line is None:
+            break
+        if not line.endswith(b"\n"):
+            answer = line
+        elif on_message is not None:
+            with contextlib.suppress(ValueError, TypeError):
+                message = json.loads(line)
+                if isinstance(message, dict):
+                    on_message(message)
+    try:
+        child.wait(timeout=max(0.1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        raise TimeoutError from None
+    return answer
 
 
 READ_TIMEOUT_S = 20.0  # the reader's own limit on reading text (partial results after it)
@@ -218,7 +324,10 @@ def probe_file(
 
 
 def examine_in_subprocess(
-    path: Path | str, timeout: float = 120.0, password: str | None = None
+    path: Path | str,
+    timeout: float = 120.0,
+    password: str | None = None,
+    on_first_page: Callable[[FirstPage], None] | None = None,
 ) -> tuple[dict, list[Block]]:
     """Inspect and extract in ONE child process (one start-up instead of two).
 
@@ -227,8 +336,20 @@ def examine_in_subprocess(
     :func:`rebase_blocks`.
     """
     path = Path(path).resolve()
-    request = {"op": "examine", "path": str(path), "password": password}
-    result = _run_child(request, path, timeout)
+    request = {
+        "op": "examine",
+        "path": str(path),
+        "password": password,
+        "first_page": on_first_page is not None,
+    }
+
+    def on_message(message: dict) -> None:
+        page = message.get("first_page")
+        if on_first_page is not None and isinstance(page, dict):
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                on_first_page(first_page_from(page))
+
+    result = _run_child(request, path, timeout, on_message)
     try:
         return result["info"], [block_from_dict(item) for item in result["blocks"]]
     except (TypeError, KeyError, ValueError):
@@ -297,7 +418,8 @@ def _answer(request: dict) -> dict:
                 again = PasswordRequired if isinstance(exc, PasswordRequired) else DocumentError
                 raise again(str(exc).replace(link.name, display_name(path))) from None
     if request.get("op") == "examine":
-        info, blocks = examine_file(path, password)
+        early = _send_first_page if request.get("first_page") else None
+        info, blocks = examine_file(path, password, on_open=early)
         return {"ok": True, "result": {"info": info, "blocks": [block_to_dict(b) for b in blocks]}}
     return {"ok": True, "result": inspect_file(path, password)}
 

@@ -7,6 +7,7 @@ Heavy parts (PyMuPDF, Whoosh) are imported on first use, not here, to keep start
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +16,15 @@ from reader.core.model import Block, ContentPack
 from reader.paths import UserDirs
 
 
-def examine(path: Path, password: str | None = None) -> tuple[dict, list[Block]]:
+def examine(
+    path: Path, password: str | None = None, on_first_page: Callable | None = None
+) -> tuple[dict, list[Block]]:
     """Inspect an untrusted file and extract its blocks in a child process, so that a file
-    that crashes the PDF library cannot take the app down (see reader.core.safeopen)."""
+    that crashes the PDF library cannot take the app down (see reader.core.safeopen).
+    ``on_first_page`` receives page 1's picture from the child before the text is read."""
     from reader.core.safeopen import examine_in_subprocess
 
-    return examine_in_subprocess(path, password=password)
+    return examine_in_subprocess(path, password=password, on_first_page=on_first_page)
 
 
 def index_document(index, library: Library, doc: Document) -> int:

@@ -44,6 +44,7 @@ class DocumentsController(QObject):
     externalLinkRequested = Signal(str)
     notInstalled = Signal(str)  # slot id: the reader asked for a document not added yet
     firstPageShown = Signal()  # a newly opened document has its first page on screen
+    _firstPageArrived = Signal(object, object)  # path, FirstPage: from the add's worker thread
 
     def __init__(
         self,
@@ -69,6 +70,8 @@ class DocumentsController(QObject):
             drop_target.installEventFilter(self)
         self.indexing: set[str] = set()  # documents being added to the search index
         self._passwords: dict[str, str] = {}  # protected documents unlocked this session
+        self._previews: dict[Path, QWidget] = {}  # page 1 of files being checked, by path
+        self._firstPageArrived.connect(self._on_first_page_arrived)
 
     def _parent_widget(self) -> QWidget:
         return self._tab_widget.window()
@@ -131,7 +134,7 @@ class DocumentsController(QObject):
             self._say(f"Adding {path.name}…", 0)
             work = partial(self._add_in_worker, path, slot_id, password, index_protected)
             job = start_job("add", work)
-            job.finished.connect(partial(self._on_added, password))
+            job.finished.connect(partial(self._on_add_done, path, password))
             job.failed.connect(partial(self._on_add_failed, path, slot_id))
 
     def scan_drop_folder(self) -> None:
@@ -146,8 +149,41 @@ class DocumentsController(QObject):
             # GUI thread when the document's tab is built (about 80 ms).
             import reader.core.pdfdoc  # noqa: F401
         return self.library.add(
-            path, slot_id=slot_id, password=password, index_protected=index_protected
+            path,
+            slot_id=slot_id,
+            password=password,
+            index_protected=index_protected,
+            on_first_page=partial(self._firstPageArrived.emit, path),
         )
+
+    @Slot(object, object)
+    def _on_first_page_arrived(self, path: Path, first_page: object) -> None:
+        """Page 1 drawn by the checking child: show it in a tab until the document is ready."""
+        from reader.core.safeopen import display_name
+        from reader.ui.page_preview import PagePreview
+
+        if path in self._previews:
+            return
+        name = display_name(path)
+        preview = PagePreview(name, first_page)
+        preview.firstPainted.connect(self.firstPageShown.emit)
+        self._previews[path] = preview
+        label = name if len(name) <= 28 else name[:26] + "…"
+        index = self._tab_widget.addTab(preview, label)
+        self._tab_widget.setTabToolTip(index, f"{name}: being checked")
+        self._tab_widget.setCurrentWidget(preview)
+
+    def _close_preview(self, path: Path) -> None:
+        preview = self._previews.pop(path, None)
+        if preview is not None:
+            index = self._tab_widget.indexOf(preview)
+            if index >= 0:
+                self._tab_widget.removeTab(index)
+            preview.deleteLater()
+
+    def _on_add_done(self, path: Path, password: str | None, result: AddResult) -> None:
+        self._close_preview(path)
+        self._on_added(password, result)
 
     def _index_in_background(self, doc: Document) -> None:
         """Index a new document after its tab is open: the first page need not wait for it."""
@@ -182,6 +218,7 @@ class DocumentsController(QObject):
             self._index_in_background(result.document)
 
     def _on_add_failed(self, path: Path, slot_id: str | None, error: JobError) -> None:
+        self._close_preview(path)
         self.firstPageShown.emit()  # nothing to wait for: let start-up go on
         self._say("", 1)
         if issubclass(error.kind, PasswordRequired):

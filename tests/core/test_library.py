@@ -246,3 +246,16 @@ def test_a_file_already_in_the_library_is_found_without_copying_it(
     assert again.status == "already-present"
     assert again.document == first.document
     assert again.message.startswith(f"{guidance_pdf.name} is already in")
+
+
+def test_the_launcher_starts_a_checking_child_only_for_a_file_not_in_the_library(
+    library, guidance_pdf, tmp_path
+) -> None:
+    from reader.commands.gui import _probably_in_library
+
+    assert not _probably_in_library(guidance_pdf, library.folder)  # nothing added yet
+    library.add(guidance_pdf)
+    assert _probably_in_library(guidance_pdf, library.folder)
+    other = tmp_path / "other.pdf"
+    other.write_bytes(guidance_pdf.read_bytes() + b"\n% one more line\n")
+    assert not _probably_in_library(other, library.folder)
