@@ -42,7 +42,7 @@ _COMPOUND = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     text: str
     x0: float
