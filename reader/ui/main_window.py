@@ -639,17 +639,25 @@ class MainWindow(QMainWindow):
         self.print_dialog.open()
 
     def _on_copy_citation(self) -> None:
-        from reader.ui.citation_clipboard import copy_selection_with_citation
+        """Edit ▸ Copy with citation: the selected words of a guidance page, a PDF's page or
+        its paragraphs pane, or a slide, with the citation of the paragraph they are in."""
+        from reader.ui.citation_clipboard import copy_selection_with_citation, copy_with_citation
 
         view = self.tabs.currentWidget()
-        if view in self.views.values() and copy_selection_with_citation(
-            view, view.tab.blocks, self.pack
-        ):
+        found = self.notes.current_selection() if self.notes is not None else None
+        if found is not None:
+            block, quote, _boxes = found
+            copy_with_citation(block, quote, self.pack)
+            copied = True
+        else:
+            copied = view in self.views.values() and copy_selection_with_citation(
+                view, view.tab.blocks, self.pack
+            )
+        if copied:
             self.statusBar().showMessage("Copied with its citation.", STATUS_TIMEOUT_MS)
         else:  # not an error worth a box: say what to do in the status bar
             self.statusBar().showMessage(
-                "Select some words of the guidance page to copy them with a citation.",
-                STATUS_TIMEOUT_MS,
+                "Select some words to copy them with their citation.", STATUS_TIMEOUT_MS
             )
 
     # -- settings ------------------------------------------------------------------------------
