@@ -41,7 +41,7 @@ from reader.ui.jobs import JobError, start_job
 from reader.ui.main_menu import build_menus
 from reader.ui.notice_bar import NoticeBar
 from reader.ui.reading_view import ReadingView
-from reader.ui.theme import theme_from_palette
+from reader.ui.theme import install_focus_rings, theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
 STARTUP_HOLD_MS = 4000  # the longest start-up waits for a launched file's first page
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(APP_NAME)
 
         theme = theme_from_palette()
+        install_focus_rings()  # where the keyboard is, on every control (WCAG 2.2)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setAccessibleName("Parts of the guidance page")
