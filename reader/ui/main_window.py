@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         start = settings.last_tab if settings.last_tab in self.views else pack.tabs[0].id
         self.show_place(Place(start))
         self._on_tab_changed(self.tabs.currentIndex())
+        self.focus_text()  # not the tab bar: PageDown reads on at once (issue 11, item 5)
         for problem in filter(None, (settings_store.problem, services.library.problem)):
             self.notices.add(problem)
         for view in self.views.values():
@@ -504,9 +505,11 @@ class MainWindow(QMainWindow):
     def _on_tab_shortcut(self, index: int) -> None:
         if index < self.tabs.count():
             self.show_place(Place(self.pack.tabs[index].id))
+            self.focus_text()
 
     def _step_tab(self, step: int) -> None:
         self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.focus_text()  # the keyboard follows the shortcut into the tab, not the tab bar
 
     def _change_text_size(self, step: int) -> None:
         if step == 0:
