@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -678,6 +679,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Your settings could not be saved ({exc.strerror or exc}).", STATUS_TIMEOUT_MS
             )
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Docks tabbed behind another stay "shown" to Qt, so Tab stopped on their controls out
+        # of sight (WCAG 2.2 "focus visible"): step on past anything that cannot be seen.
+        for _ in range(64):
+            if not super().focusNextPrevChild(next):
+                return False
+            widget = QApplication.focusWidget()
+            if widget is None or not widget.visibleRegion().isEmpty():
+                break
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

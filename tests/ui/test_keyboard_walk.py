@@ -177,3 +177,24 @@ def test_the_whole_window_can_be_walked_with_the_keyboard(
 
     assert isinstance(guidance, ReadingView)
     assert mouse_watch.seen == []
+
+
+def test_tab_never_stops_on_a_control_nobody_can_see(window, qtbot, mouse_watch) -> None:
+    # Search and Notes share the sidebar with the contents, as tabs behind it: Qt still counts
+    # their controls as shown, and Tab used to stop on eight of them, out of sight.
+    qtbot.waitUntil(lambda: window.notes is not None)
+    press(qtbot, KEY.Key_F9)
+    press(qtbot, KEY.Key_F9)
+    assert focus() is window.contents
+    stops: list[QWidget] = []
+    for _ in range(300):  # the text views take a Tab per link before letting go
+        press(qtbot, KEY.Key_Tab)
+        if focus() is window.contents:
+            break
+        if not stops or stops[-1] is not focus():
+            stops.append(focus())
+    assert focus() is window.contents  # round the window and back: nothing traps the keyboard
+    unseen = [f"{type(w).__name__} {w.objectName()}" for w in stops if w.visibleRegion().isEmpty()]
+    assert unseen == []
+    assert window.views["guidance"] in stops
+    assert mouse_watch.seen == []
