@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         self.tabs.setAccessibleName("Parts of the guidance page")
         self.tabs.setDocumentMode(True)
+        # On a 1024-pixel screen the last tab went behind the scroll arrows: shorten the names
+        # a little first, so every tab stays in sight (scroll arrows only when many are open).
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.views: dict[str, ReadingView] = {}
         for tab in pack.tabs:
             view = ReadingView(pack, tab, self.slot_state, theme, settings.text_size)
