@@ -198,3 +198,17 @@ def test_tab_never_stops_on_a_control_nobody_can_see(window, qtbot, mouse_watch)
     assert unseen == []
     assert window.views["guidance"] in stops
     assert mouse_watch.seen == []
+
+
+def test_every_tab_is_in_sight_at_1024_by_600(guidance_added, make_window, qtbot) -> None:
+    # At 1024×600 the last tab (Background) went behind the tab bar's scroll arrows, where a
+    # reader (and a keyboard user looking for it) would not see it.
+    window = make_window()
+    window.resize(1024, 600)
+    window.fit_sidebar()
+    window.documents.open_slot("guidance-pdf")
+    qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), DocumentView))
+    bar = window.tabs.tabBar()
+    qtbot.waitUntil(lambda: bar.width() < 800)
+    for index in range(bar.count()):
+        assert bar.rect().contains(bar.tabRect(index)), bar.tabText(index)
