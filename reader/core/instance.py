@@ -134,6 +134,16 @@ def wait_taken(request: Path, timeout_s: float) -> bool:
     return False
 
 
+def _let_the_running_copy_come_forward() -> None:
+    # Windows lets only the program the user just started bring a window to the front; this
+    # launch hands that right on, or the running window would only flash in the taskbar.
+    if os.name == "nt":
+        import ctypes
+
+        with contextlib.suppress(Exception):
+            ctypes.windll.user32.AllowSetForegroundWindow(-1)  # ASFW_ANY
+
+
 def hand_off(
     data_dir: Path, open_file: Path | None = None, timeout_s: float = HANDOFF_TIMEOUT_S
 ) -> Launch:
@@ -144,6 +154,7 @@ def hand_off(
             return Launch(handed_off=False, guard=guard)
     except (OSError, NotImplementedError):
         return Launch(handed_off=False, guard=None)  # no locks here (or no folder): just start
+    _let_the_running_copy_come_forward()
     try:
         request = write_request(guard.inbox, open_file)
     except OSError:

@@ -39,6 +39,8 @@ class InstanceListener(QObject):
     def read_inbox(self) -> None:
         for request in self.guard.take_requests():
             if request.open_file is not None:
+                # Still starting: the documents open last time must not take the front from it.
+                self.window.launched_with_file |= not self.window.started
                 # Added (or recognised as added) and opened: its tab comes to the front.
                 self.window.documents.add_files([Path(request.open_file)])
             self.bring_to_front()
