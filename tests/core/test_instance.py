@@ -162,3 +162,48 @@ def test_requests_are_taken_in_order_and_stale_ones_dropped_at_claim(tmp_path: P
         assert [p.name for p in guard.inbox.iterdir()] == [".half-written.request.tmp"]
     finally:
         guard.release()
+
+
+# The real command line's second launch, with every socket refused and counted.
+CLI_SECOND = r"""
+import json, socket, sys
+opened = []
+class NoNetwork(socket.socket):
+    def __init__(self, family=-1, *args, **kwargs):
+        opened.append(int(family))
+        raise OSError("network use is not allowed in the reader")
+socket.socket = NoNetwork
+from reader import cli
+status = cli.main(json.loads(sys.argv[1]))
+print(json.dumps({"status": status, "sockets": opened,
+                  "qtnetwork": any(m.startswith("PySide6.QtNetwork") for m in sys.modules)}))
+"""
+
+
+def test_reader_file_hands_over_without_a_socket_and_commands_never_do(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    holder = _start_holder(home / "data", "answer")
+    pdf = tmp_path / "Leadership.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")  # never opened here: the running copy opens it
+    try:
+        # A command (`reader documents`) runs here and now, whatever copy is open.
+        command = _cli(["--home", str(home), "documents"])
+        second = _cli(["--home", str(home), str(pdf)])
+    finally:
+        lines = _stop(holder, home / "data")
+    assert command == {"status": 0, "sockets": [], "qtnetwork": False}
+    assert second == {"status": 0, "sockets": [], "qtnetwork": False}
+    assert [json.loads(line) for line in lines] == [{"open": str(pdf)}]  # the file only
+
+
+def _cli(argv: list[str]) -> dict:
+    run = subprocess.run(
+        [sys.executable, "-c", CLI_SECOND, json.dumps(argv)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
