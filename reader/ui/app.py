@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import APP_ID, APP_NAME, __version__
+from reader.core.instance import Launch
 from reader.core.model import ContentPack
 from reader.core.services import Services
 from reader.core.settings import SettingsStore
@@ -109,12 +110,16 @@ def _log_startup_traceback(dirs: UserDirs) -> Path:
     return path
 
 
-def run_gui_from(content_root: Path, dirs: UserDirs, open_file: Path | None = None) -> int:
+def run_gui_from(
+    content_root: Path, dirs: UserDirs, open_file: Path | None = None, launch: Launch | None = None
+) -> int:
     """Start the app from the content pack folder; always shows a window (see start_window).
-    When a copy already runs on the same data folder, hand it ``open_file`` and end instead."""
-    from reader.core.instance import hand_off
+    When a copy already runs on the same data folder, hand it ``open_file`` and end instead
+    (``launch``: that step already taken by the caller, see reader/commands/gui.py)."""
+    if launch is None:
+        from reader.core.instance import hand_off
 
-    launch = hand_off(dirs.data, open_file)
+        launch = hand_off(dirs.data, open_file)
     if launch.handed_off:
         return 0
     if not _has_screen():  # Qt would abort without a display: errors go to stderr instead

@@ -176,7 +176,8 @@ socket.socket = NoNetwork
 from reader import cli
 status = cli.main(json.loads(sys.argv[1]))
 print(json.dumps({"status": status, "sockets": opened,
-                  "qtnetwork": any(m.startswith("PySide6.QtNetwork") for m in sys.modules)}))
+                  "qtnetwork": any(m.startswith("PySide6.QtNetwork") for m in sys.modules),
+                  "qt": "PySide6" in sys.modules}))
 """
 
 
@@ -191,8 +192,9 @@ def test_reader_file_hands_over_without_a_socket_and_commands_never_do(tmp_path:
         second = _cli(["--home", str(home), str(pdf)])
     finally:
         lines = _stop(holder, home / "data")
-    assert command == {"status": 0, "sockets": [], "qtnetwork": False}
-    assert second == {"status": 0, "sockets": [], "qtnetwork": False}
+    assert command == {"status": 0, "sockets": [], "qtnetwork": False, "qt": False}
+    # Handed over before Qt is even loaded: a double-click answers at once.
+    assert second == {"status": 0, "sockets": [], "qtnetwork": False, "qt": False}
     assert [json.loads(line) for line in lines] == [{"open": str(pdf)}]  # the file only
 
 
