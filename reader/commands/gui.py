@@ -12,6 +12,13 @@ from reader.paths import bundled_content
 def run(args: argparse.Namespace) -> int:
     dirs = user_dirs(args)
     open_file = getattr(args, "open_file", None)
+    # A copy already open on these folders takes the file (reader/core/instance.py): done
+    # before anything slow is started or imported, so a double-click answers at once.
+    from reader.core.instance import hand_off
+
+    launch = hand_off(dirs.data, open_file)
+    if launch.handed_off:
+        return 0
     if open_file is not None and not _probably_in_library(Path(open_file), dirs.library):
         # A new file will be checked in a child process: start that child now, on the other
         # core, while this process builds the window.
@@ -22,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from reader.ui.app import run_gui_from
 
     root = Path(args.content) if getattr(args, "content", None) else bundled_content()
-    return run_gui_from(root, dirs, open_file=open_file)
+    return run_gui_from(root, dirs, open_file=open_file, launch=launch)
 
 
 def _probably_in_library(path: Path, library_folder: Path) -> bool:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import APP_ID, APP_NAME, __version__
+from reader.core.instance import Launch
 from reader.core.model import ContentPack
 from reader.core.services import Services
 from reader.core.settings import SettingsStore
@@ -109,8 +110,18 @@ def _log_startup_traceback(dirs: UserDirs) -> Path:
     return path
 
 
-def run_gui_from(content_root: Path, dirs: UserDirs, open_file: Path | None = None) -> int:
-    """Start the app from the content pack folder; always shows a window (see start_window)."""
+def run_gui_from(
+    content_root: Path, dirs: UserDirs, open_file: Path | None = None, launch: Launch | None = None
+) -> int:
+    """Start the app from the content pack folder; always shows a window (see start_window).
+    When a copy already runs on the same data folder, hand it ``open_file`` and end instead
+    (``launch``: that step already taken by the caller, see reader/commands/gui.py)."""
+    if launch is None:
+        from reader.core.instance import hand_off
+
+        launch = hand_off(dirs.data, open_file)
+    if launch.handed_off:
+        return 0
     if not _has_screen():  # Qt would abort without a display: errors go to stderr instead
         from reader.core.content import load_pack
 
@@ -124,7 +135,13 @@ def run_gui_from(content_root: Path, dirs: UserDirs, open_file: Path | None = No
         print(f"reader: {message}", file=sys.stderr)
         QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
         return 2
+    if launch.guard is not None:
+        from reader.ui.instance_listener import InstanceListener
+
+        InstanceListener(launch.guard, window)  # a child of the window: lives as long
     status = app.exec()
+    if launch.guard is not None:
+        launch.guard.release()  # a launch while the last jobs finish starts its own window
     wait_for_jobs()
     return status
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from PySide6.QtGui import (
     QContextMenuEvent,
+    QFocusEvent,
     QFontMetrics,
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from reader.core.render import BLOCK_ANCHOR_PREFIX
-from reader.ui.overlays import TextOverlay
+from reader.ui.overlays import LinkFocusOverlay, TextOverlay
 
 
 class BlockText(QTextBrowser):
@@ -33,7 +35,9 @@ class BlockText(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._block_positions: dict[str, int] = {}  # block id → character position, per render
-        self._overlays: list[TextOverlay] = []
+        self._overlays: list[TextOverlay] = [LinkFocusOverlay()]
+        # The link focus ring reaches past the selection Qt repaints: repaint it all.
+        self.selectionChanged.connect(self.viewport().update)
         # Callables (view, menu, viewport pos) that add entries to the context menu (notes).
         self.menu_hooks: list = []
 
@@ -60,14 +64,32 @@ class BlockText(QTextBrowser):
         self.setHtml(html)
         self.limit_measure()
         positions: dict[str, int] = {}
+        broken_links: list[tuple[int, int]] = []
         block = self.document().begin()
         while block.isValid():
             for fmt in block.textFormats():
                 for name in fmt.format.anchorNames():
                     if name.startswith(BLOCK_ANCHOR_PREFIX):
                         positions.setdefault(name[len(BLOCK_ANCHOR_PREFIX) :], block.position())
+                if fmt.format.anchorHref() and not fmt.format.isAnchor():
+                    broken_links.append((block.position() + fmt.start, fmt.length))
             block = block.next()
         self._block_positions = positions
+        self._mend_links(broken_links)
+
+    def _mend_links(self, ranges: list[tuple[int, int]]) -> None:
+        """Qt's HTML reader ends a link after its first letter when a block's named anchor
+        comes just before it, so Tab selected (and ringed) only that letter: mark the rest of
+        the link as a link again."""
+        if not ranges:
+            return
+        cursor = QTextCursor(self.document())
+        mended = QTextCharFormat()
+        mended.setAnchor(True)
+        for start, length in ranges:
+            cursor.setPosition(start)
+            cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(mended)
 
     def block_position(self, block_id: str) -> int | None:
         """Where a block starts in the typeset text (a character position), or ``None``."""
@@ -100,6 +122,14 @@ class BlockText(QTextBrowser):
         menu = self.createStandardContextMenu(event.pos())
         self.run_menu_hooks(menu, event)
         menu.exec(event.globalPos())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()  # the link focus ring shows only while the view has focus
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

@@ -446,6 +446,8 @@ class DocumentView(QWidget):
     @Slot(bool)
     def _on_paragraphs_toggled(self, shown: bool) -> None:
         self.paragraphs.setVisible(shown)
+        # F6 is also the keyboard's way into the pane (issue 11, item 5); hidden, the pages.
+        (self.paragraphs if shown else self.pages).setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     @Slot(str)
     def _on_show_in_pdf(self, block_id: str) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -41,7 +42,7 @@ from reader.ui.jobs import JobError, start_job
 from reader.ui.main_menu import build_menus
 from reader.ui.notice_bar import NoticeBar
 from reader.ui.reading_view import ReadingView
-from reader.ui.theme import theme_from_palette
+from reader.ui.theme import install_focus_rings, theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
 STARTUP_HOLD_MS = 4000  # the longest start-up waits for a launched file's first page
@@ -68,10 +69,14 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(APP_NAME)
 
         theme = theme_from_palette()
+        install_focus_rings()  # where the keyboard is, on every control (WCAG 2.2)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setAccessibleName("Parts of the guidance page")
         self.tabs.setDocumentMode(True)
+        # On a 1024-pixel screen the last tab went behind the scroll arrows: shorten the names
+        # a little first, so every tab stays in sight (scroll arrows only when many are open).
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.views: dict[str, ReadingView] = {}
         for tab in pack.tabs:
             view = ReadingView(pack, tab, self.slot_state, theme, settings.text_size)
@@ -144,6 +149,7 @@ class MainWindow(QMainWindow):
         start = settings.last_tab if settings.last_tab in self.views else pack.tabs[0].id
         self.show_place(Place(start))
         self._on_tab_changed(self.tabs.currentIndex())
+        self.focus_text()  # not the tab bar: PageDown reads on at once (issue 11, item 5)
         for problem in filter(None, (settings_store.problem, services.library.problem)):
             self.notices.add(problem)
         for view in self.views.values():
@@ -503,9 +509,11 @@ class MainWindow(QMainWindow):
     def _on_tab_shortcut(self, index: int) -> None:
         if index < self.tabs.count():
             self.show_place(Place(self.pack.tabs[index].id))
+            self.focus_text()
 
     def _step_tab(self, step: int) -> None:
         self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.focus_text()  # the keyboard follows the shortcut into the tab, not the tab bar
 
     def _change_text_size(self, step: int) -> None:
         if step == 0:
@@ -682,6 +690,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Your settings could not be saved ({exc.strerror or exc}).", STATUS_TIMEOUT_MS
             )
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Docks tabbed behind another stay "shown" to Qt, so Tab stopped on their controls out
+        # of sight (WCAG 2.2 "focus visible"): step on past anything that cannot be seen.
+        for _ in range(64):
+            if not super().focusNextPrevChild(next):
+                return False
+            widget = QApplication.focusWidget()
+            if widget is None or not widget.visibleRegion().isEmpty():
+                break
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
