@@ -59,3 +59,18 @@ def copy_selection_with_citation(view: QTextBrowser, blocks: Iterable[Block], pa
     # Qt marks paragraph breaks in a selection with U+2029; readers expect spaces.
     copy_with_citation(block, cursor.selectedText().replace("\u2029", " "), pack)
     return True
+
+
+def copy_current_with_citation(notes, page_view: QTextBrowser | None, pack) -> bool:
+    """The words selected in the current tab, with their paragraph's citation: found by the
+    notes controller's ``current_selection()`` (a PDF page, its paragraphs pane, a slide or a
+    guidance page: the block a note would attach to), else in ``page_view``, a guidance page.
+    False when nothing is selected."""
+    found = notes.current_selection() if notes is not None else None
+    if found is not None:
+        block, quote, _boxes = found
+        copy_with_citation(block, quote, pack)
+        return True
+    return page_view is not None and copy_selection_with_citation(
+        page_view, page_view.tab.blocks, pack
+    )

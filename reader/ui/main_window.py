@@ -12,8 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -39,6 +39,7 @@ from reader.ui.contents_panel import ContentsPanel
 from reader.ui.documents import DocumentsController
 from reader.ui.find_bar import FindBar
 from reader.ui.jobs import JobError, start_job
+from reader.ui.link_router import LinkRouter
 from reader.ui.main_menu import build_menus
 from reader.ui.notice_bar import NoticeBar
 from reader.ui.reading_view import ReadingView
@@ -77,11 +78,19 @@ class MainWindow(QMainWindow):
         # On a 1024-pixel screen the last tab went behind the scroll arrows: shorten the names
         # a little first, so every tab stays in sight (scroll arrows only when many are open).
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.links = LinkRouter(
+            pack,
+            self,
+            show_tab=lambda tab_id: tab_id in self.views and self.show_place(Place(tab_id)),
+            open_slot=lambda slot_id: self.documents.open_slot(slot_id),
+            show_paragraph=lambda number: self.documents.show_paragraph(number),
+            say=self._say_link,
+        )
         self.views: dict[str, ReadingView] = {}
         for tab in pack.tabs:
             view = ReadingView(pack, tab, self.slot_state, theme, settings.text_size)
-            view.linkRequested.connect(self._on_link_requested)
-            view.linkHovered.connect(self._on_link_hovered)
+            view.linkRequested.connect(self.links.follow)
+            view.linkHovered.connect(self.links.describe)
             self.views[tab.id] = view
             self.tabs.addTab(view, tab.title)
         self.find_bar = FindBar()
@@ -452,7 +461,13 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_external_link(self, url: str) -> None:
-        self.open_external(url, url)
+        self.links.open_external(url, url)
+
+    def _say_link(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     @Slot(str)
     def _on_not_installed(self, slot_id: str) -> None:
@@ -575,63 +590,6 @@ class MainWindow(QMainWindow):
         for view in (*self.views.values(), *self.documents.tabs.values()):
             view.set_theme(theme)
 
-    @Slot(str)
-    def _on_link_hovered(self, target: str) -> None:
-        if not target:
-            self.statusBar().clearMessage()
-            return
-        scheme, _, value = target.partition(":")
-        if scheme == "ref":
-            ref = self.pack.reference(value)
-            where = (
-                f"opens {ref.url} in your web browser (asks first)"
-                if ref.url
-                else ("no public address is recorded")
-            )
-            self.statusBar().showMessage(f"{ref.name}: {where}")
-        elif scheme == "slot":
-            self.statusBar().showMessage(f"Document: {self.pack.slot(value).title}")
-
-    @Slot(str)
-    def _on_link_requested(self, target: str) -> None:
-        scheme, _, value = target.partition(":")
-        if scheme == "tab" and value in self.views:
-            self.show_place(Place(value))
-        elif scheme == "ref":
-            self._open_reference(value)
-        elif scheme in ("http", "https"):
-            self.open_external(target, target)
-        elif scheme == "slot":
-            self.documents.open_slot(value)
-        elif scheme == "para":
-            self.documents.show_paragraph(value)
-
-    def _open_reference(self, ref_id: str) -> None:
-        ref = self.pack.reference(ref_id)
-        if not ref.url:
-            note = f" {ref.note}" if ref.note else ""
-            QMessageBox.information(
-                self, ref.name, f"No public web address is recorded for {ref.name}.{note}"
-            )
-            return
-        self.open_external(ref.url, ref.name)
-
-    def open_external(self, url: str, name: str) -> None:
-        from reader.core.content import is_openable_url
-
-        if not is_openable_url(url):  # only web pages and e-mail: never file:, smb:, javascript:
-            QMessageBox.information(
-                self, name, f"{name}\n{url}\n\nThe reader does not open this kind of address."
-            )
-            return
-        answer = QMessageBox.question(
-            self,
-            "Open in your web browser?",
-            f"{name}\n{url}\n\nThis opens your web browser. The reader itself stays offline.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(QUrl(url))
-
     @Slot()
     def _on_about(self) -> None:
         AboutDialog(self.pack, self).exec()
@@ -647,21 +605,12 @@ class MainWindow(QMainWindow):
         self.print_dialog.open()
 
     def _on_copy_citation(self) -> None:
-        """Edit ▸ Copy with citation: the selected words of a guidance page, a PDF's page or
-        its paragraphs pane, or a slide, with the citation of the paragraph they are in."""
-        from reader.ui.citation_clipboard import copy_selection_with_citation, copy_with_citation
+        """Edit ▸ Copy with citation, in every kind of tab (see citation_clipboard.py)."""
+        from reader.ui.citation_clipboard import copy_current_with_citation
 
-        view = self.tabs.currentWidget()
-        found = self.notes.current_selection() if self.notes is not None else None
-        if found is not None:
-            block, quote, _boxes = found
-            copy_with_citation(block, quote, self.pack)
-            copied = True
-        else:
-            copied = view in self.views.values() and copy_selection_with_citation(
-                view, view.tab.blocks, self.pack
-            )
-        if copied:
+        widget = self.tabs.currentWidget()
+        page_view = widget if widget in self.views.values() else None
+        if copy_current_with_citation(self.notes, page_view, self.pack):
             self.statusBar().showMessage("Copied with its citation.", STATUS_TIMEOUT_MS)
         else:  # not an error worth a box: say what to do in the status bar
             self.statusBar().showMessage(

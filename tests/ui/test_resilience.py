@@ -276,7 +276,7 @@ def test_only_web_and_mail_addresses_reach_the_browser(
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda u: opened.append(u.toString()))
     window = make_window()
-    window.open_external(url, "Somewhere")
+    window.links.open_external(url, "Somewhere")
     assert opened == []
     assert no_modal_boxes[-1][0] == "information"
     assert url in no_modal_boxes[-1][1]  # the full address is shown
