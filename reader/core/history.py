@@ -34,6 +34,11 @@ class History:
         self._current = place
         self._forward.clear()
 
+    def replace(self, place: Place) -> None:
+        """Say more exactly where the current visit is (a page or paragraph of a document),
+        without adding a step."""
+        self._current = place
+
     def can_go_back(self) -> bool:
         return bool(self._back)
 

@@ -61,6 +61,9 @@ class DocumentView(QWidget):
     """One PDF: toolbar, sidebar, continuous pages and the reflowed paragraphs."""
 
     pageChanged = Signal(int)
+    # A jump (Go to paragraph, a search hit, the contents, the page box, the outline): the page
+    # it left and where it went, a block id or "page:N" (0-based), for Back and Forward.
+    jumped = Signal(int, str)
     statusMessage = Signal(str)
     externalLinkRequested = Signal(str)
 
@@ -267,9 +270,11 @@ class DocumentView(QWidget):
         if block is None or self._doc is None:
             self.statusMessage.emit(missing_message(parsed))
             return False
+        left = self.current_page()
         self.paragraphs.scroll_to_block(block.id)
         self._show_on_page(block)
         self.statusMessage.emit(f"Paragraph {parsed}, page {block.page + 1}.")
+        self.jumped.emit(left, block.id)
         return True
 
     def show_block(self, block_id: str, terms: list[str] | None = None) -> bool:
@@ -277,9 +282,11 @@ class DocumentView(QWidget):
         block = next((b for b in self._blocks if b.id == block_id), None)
         if block is None or self._doc is None:
             return False
+        left = self.current_page()
         self.highlight_terms(terms or [])
         self.paragraphs.scroll_to_block(block.id, terms)
         self._show_on_page(block)
+        self.jumped.emit(left, block.id)
         return True
 
     def blocks(self) -> list[Block]:
@@ -408,7 +415,7 @@ class DocumentView(QWidget):
     def _on_page_entered(self) -> None:
         text = self.page_box.text().strip()
         if text.isdigit() and 1 <= int(text) <= self.pages.page_count():
-            self.go_to_page(int(text) - 1)
+            self._jump_to_page(int(text) - 1)
             self.pages.setFocus()
         else:
             self.statusMessage.emit(f"Type a page number from 1 to {self.pages.page_count()}.")
@@ -432,8 +439,14 @@ class DocumentView(QWidget):
             self._on_zoom_changed(self.pages.zoom())
 
     @Slot(int)
-    def _on_page_requested(self, index: int) -> None:
+    def _on_page_requested(self, index: int) -> None:  # the outline or a thumbnail
+        self._jump_to_page(index)
+
+    def _jump_to_page(self, index: int) -> None:
+        left = self.current_page()
         self.go_to_page(index)
+        if index != left:
+            self.jumped.emit(left, f"page:{index}")
 
     @Slot()
     def _on_previous_page(self) -> None:

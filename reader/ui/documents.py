@@ -44,6 +44,7 @@ class DocumentsController(QObject):
     externalLinkRequested = Signal(str)
     notInstalled = Signal(str)  # slot id: the reader asked for a document not added yet
     firstPageShown = Signal()  # a newly opened document has its first page on screen
+    documentJumped = Signal(str, int, str)  # document id, page left, block id or "page:N"
     _firstPageArrived = Signal(object, object)  # path, FirstPage: from the add's worker thread
 
     def __init__(
@@ -343,6 +344,8 @@ class DocumentsController(QObject):
                     self._passwords[doc.id] = password
         view.externalLinkRequested.connect(self.externalLinkRequested)
         view.statusMessage.connect(self._on_status)
+        if hasattr(view, "jumped"):
+            view.jumped.connect(partial(self.documentJumped.emit, doc.id))
         return view
 
     def _hide_close_buttons_on_page_tabs(self) -> None:

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.history = History()
         self._navigating = False
+        self._entered_document = False  # a document tab came to the front in this event
         self.setWindowTitle(f"{pack.title} — {APP_NAME}")
         self.setAccessibleName(APP_NAME)
 
@@ -333,11 +334,35 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             view.refresh_slots()
 
-    def _go_to_document(self, doc_id: str) -> None:
-        """Back or Forward to a document: its tab again (opened again if it was closed)."""
+    def _go_to_document(self, doc_id: str, where: str | None) -> None:
+        """Back or Forward to a document: its tab again (opened again if it was closed), at
+        the paragraph or page recorded (``where``: a block id or "page:N")."""
         doc = self.services.library.get(doc_id)
-        if doc is not None:
-            self.tabs.setCurrentWidget(self.documents.open_document(doc))
+        if doc is None:
+            return
+        view = self.documents.open_document(doc)
+        self.tabs.setCurrentWidget(view)
+        if where and where.startswith("page:"):
+            view.go_to_page(int(where.removeprefix("page:")))
+        elif where:
+            view.show_block(where)
+
+    @Slot(str, int, str)
+    def _on_document_jumped(self, doc_id: str, left: int, destination: str) -> None:
+        """A jump inside a document is one step of history, like a jump between tabs; Back
+        returns to the page it left."""
+        if self._navigating:
+            return
+        document = DOCUMENT_PLACE + doc_id
+        if self.history.current == Place(document) and self._entered_document:
+            # The same action brought the document to the front (a paragraph link, a search
+            # hit): one step, which now says where in the document it went.
+            self.history.replace(Place(document, destination))
+        else:
+            if self.history.current is not None and self.history.current.tab == document:
+                self.history.replace(Place(document, f"page:{left}"))  # where the reader was
+            self.history.visit(Place(document, destination))
+        self._update_history_actions()
 
     def show_place(self, place: Place, terms: list[str] | None = None) -> None:
         """Go to a tab (and a block in it), recording the visit in the history."""
@@ -358,7 +383,7 @@ class MainWindow(QMainWindow):
         self._navigating = True
         try:
             if place.tab.startswith(DOCUMENT_PLACE):
-                self._go_to_document(place.tab.removeprefix(DOCUMENT_PLACE))
+                self._go_to_document(place.tab.removeprefix(DOCUMENT_PLACE), place.block)
             else:
                 view = self.views[place.tab]
                 self.tabs.setCurrentWidget(view)
@@ -414,6 +439,7 @@ class MainWindow(QMainWindow):
         docs.externalLinkRequested.connect(self._on_external_link)
         docs.notInstalled.connect(self._on_not_installed)
         docs.firstPageShown.connect(self._on_document_first_page)
+        docs.documentJumped.connect(self._on_document_jumped)
 
     # -- slots ---------------------------------------------------------------------------------
     @Slot(str, int)
@@ -497,12 +523,17 @@ class MainWindow(QMainWindow):
                 # A jump into a document is one step of history, like a jump between tabs.
                 self.history.visit(Place(DOCUMENT_PLACE + doc_id))
                 self._update_history_actions()
+                self._entered_document = True  # until this event is handled: see jumps
+                QTimer.singleShot(0, self._clear_entered_document)
             return
         tab = self.pack.tab(self.current_tab_id())
         self.contents.show_tab(tab)
         if not self._navigating:
             self.history.visit(Place(tab.id))
             self._update_history_actions()
+
+    def _clear_entered_document(self) -> None:
+        self._entered_document = False
 
     @Slot(str)
     def _on_section_requested(self, block_id: str) -> None:

@@ -348,3 +348,40 @@ def test_back_from_a_paragraph_link_into_the_pdf_returns_to_the_tab_it_came_from
     window.menu_actions.back.trigger()
     window.menu_actions.back.trigger()
     assert window.tabs.currentWidget() is window.views["guidance"]
+
+
+def test_jumps_inside_the_pdf_are_steps_of_history_back_and_forward(
+    window, qtbot, guidance
+) -> None:
+    # Issue 11, item 6: Go to paragraph, a search hit and the contents inside a document are
+    # each one step; Back returns to the page the reader left, Forward to the jump again.
+    path, _spec = guidance
+    window.documents.add_files([path])
+    view = _added(window, qtbot)
+    paragraphs = {b.paragraph: b for b in view.blocks() if b.kind == "pdf-paragraph"}
+    late = max((b for b in paragraphs.values() if b.level == 0), key=lambda b: b.page)
+    early = paragraphs["3"]
+    assert late.page > early.page + 1
+    view.go_to_page(1)  # reading on by scrolling is not a step
+    qtbot.waitUntil(lambda: view.current_page() == 1)
+
+    assert view.show_paragraph(late.paragraph)  # Ctrl+G
+    qtbot.waitUntil(lambda: view.current_page() == late.page)
+    assert view.show_block(early.id)  # a search hit in the same document
+    qtbot.waitUntil(lambda: view.current_page() == early.page)
+
+    window.menu_actions.back.trigger()
+    qtbot.waitUntil(lambda: view.current_page() == late.page)
+    window.menu_actions.back.trigger()
+    qtbot.waitUntil(lambda: view.current_page() == 1)  # where Ctrl+G was pressed
+    assert window.tabs.currentWidget() is view
+    window.menu_actions.forward.trigger()
+    qtbot.waitUntil(lambda: view.current_page() == late.page)
+    window.menu_actions.forward.trigger()
+    qtbot.waitUntil(lambda: view.current_page() == early.page)
+    assert not window.menu_actions.forward.isEnabled()
+
+    # and from the document back out to the page tab it was opened from
+    window.menu_actions.tab_actions[3].trigger()  # Presentation
+    window.menu_actions.back.trigger()
+    assert window.tabs.currentWidget() is view

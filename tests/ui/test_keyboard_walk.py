@@ -167,7 +167,10 @@ def test_the_whole_window_can_be_walked_with_the_keyboard(
     assert not document.find_bar.isVisible()
     assert focus() is document.pages
 
-    # Back: to the Guidance text the document was opened from; Forward: the document again.
+    # Back: first to where the document was before Go to paragraph (a step of its own), then
+    # to the Guidance text the document was opened from; Forward: the document again.
+    press(qtbot, KEY.Key_Left, MOD.AltModifier)
+    assert window.tabs.currentWidget() is document
     press(qtbot, KEY.Key_Left, MOD.AltModifier)
     assert window.tabs.currentWidget() is guidance
     assert focus() is guidance
