@@ -29,7 +29,7 @@ from reader import APP_NAME
 
 if TYPE_CHECKING:
     from reader.ui.search_panel import SearchPanel
-from reader.core.history import History, Place
+from reader.core.history import Place
 from reader.core.model import GUIDANCE_PDF_SLOT, Changed
 from reader.core.render import SlotState
 from reader.core.services import Services
@@ -41,13 +41,13 @@ from reader.ui.find_bar import FindBar
 from reader.ui.jobs import JobError, start_job
 from reader.ui.link_router import LinkRouter
 from reader.ui.main_menu import build_menus
+from reader.ui.navigation import Navigator
 from reader.ui.notice_bar import NoticeBar
 from reader.ui.reading_view import ReadingView
 from reader.ui.theme import install_focus_rings, theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
 STARTUP_HOLD_MS = 4000  # the longest start-up waits for a launched file's first page
-DOCUMENT_PLACE = "document:"  # history places in an added document: "document:<id>"
 
 
 class MainWindow(QMainWindow):
@@ -64,9 +64,6 @@ class MainWindow(QMainWindow):
         self.dirs = services.dirs
         self.settings_store = settings_store
         self.settings = settings
-        self.history = History()
-        self._navigating = False
-        self._entered_document = False  # a document tab came to the front in this event
         self.setWindowTitle(f"{pack.title} — {APP_NAME}")
         self.setAccessibleName(APP_NAME)
 
@@ -142,6 +139,15 @@ class MainWindow(QMainWindow):
             lambda: self.settings.text_size,
             drop_target=self,
         )
+        self.navigator = Navigator(
+            self.tabs,
+            self.views,
+            self._open_document_by_id,
+            self.contents.select_block,
+            self.menu_actions.back,
+            self.menu_actions.forward,
+        )
+        self.history = self.navigator.history
         self._connect_documents()
         self._connect_actions()
         self.statusBar().setAccessibleName("Status")
@@ -334,77 +340,24 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             view.refresh_slots()
 
-    def _go_to_document(self, doc_id: str, where: str | None) -> None:
-        """Back or Forward to a document: its tab again (opened again if it was closed), at
-        the paragraph or page recorded (``where``: a block id or "page:N")."""
+    def show_place(self, place: Place, terms: list[str] | None = None) -> None:
+        """Go to a tab (and a block in it), recording the visit (reader/ui/navigation.py)."""
+        self.navigator.show_place(place, terms)
+
+    def _open_document_by_id(self, doc_id: str) -> QWidget | None:
         doc = self.services.library.get(doc_id)
         if doc is None:
-            return
+            return None
         view = self.documents.open_document(doc)
         self.tabs.setCurrentWidget(view)
-        if where and where.startswith("page:"):
-            view.go_to_page(int(where.removeprefix("page:")))
-        elif where:
-            view.show_block(where)
-
-    @Slot(str, int, str)
-    def _on_document_jumped(self, doc_id: str, left: int, destination: str) -> None:
-        """A jump inside a document is one step of history, like a jump between tabs; Back
-        returns to the page it left."""
-        if self._navigating:
-            return
-        document = DOCUMENT_PLACE + doc_id
-        if self.history.current == Place(document) and self._entered_document:
-            # The same action brought the document to the front (a paragraph link, a search
-            # hit): one step, which now says where in the document it went.
-            self.history.replace(Place(document, destination))
-        else:
-            if self.history.current is not None and self.history.current.tab == document:
-                self.history.replace(Place(document, f"page:{left}"))  # where the reader was
-            self.history.visit(Place(document, destination))
-        self._update_history_actions()
-
-    def show_place(self, place: Place, terms: list[str] | None = None) -> None:
-        """Go to a tab (and a block in it), recording the visit in the history."""
-        self._navigating = True
-        try:
-            self.tabs.setCurrentWidget(self.views[place.tab])
-            if place.block:
-                self.views[place.tab].scroll_to_block(place.block, terms)
-                self.contents.select_block(place.block)
-        finally:
-            self._navigating = False
-        self.history.visit(place)
-        self._update_history_actions()
-
-    def _go(self, place: Place | None) -> None:
-        if place is None:
-            return
-        self._navigating = True
-        try:
-            if place.tab.startswith(DOCUMENT_PLACE):
-                self._go_to_document(place.tab.removeprefix(DOCUMENT_PLACE), place.block)
-            else:
-                view = self.views[place.tab]
-                self.tabs.setCurrentWidget(view)
-                if place.block:
-                    view.scroll_to_block(place.block)
-                else:
-                    view.verticalScrollBar().setValue(0)
-        finally:
-            self._navigating = False
-        self._update_history_actions()
-
-    def _update_history_actions(self) -> None:
-        self.menu_actions.back.setEnabled(self.history.can_go_back())
-        self.menu_actions.forward.setEnabled(self.history.can_go_forward())
+        return view
 
     # -- wiring --------------------------------------------------------------------------------
     def _connect_actions(self) -> None:
         a = self.menu_actions
         a.quit.triggered.connect(self.close)
-        a.back.triggered.connect(self._on_back)
-        a.forward.triggered.connect(self._on_forward)
+        a.back.triggered.connect(self.navigator.back)
+        a.forward.triggered.connect(self.navigator.forward)
         a.zoom_in.triggered.connect(partial(self._change_text_size, +1))
         a.zoom_out.triggered.connect(partial(self._change_text_size, -1))
         a.zoom_reset.triggered.connect(partial(self._change_text_size, 0))
@@ -439,7 +392,7 @@ class MainWindow(QMainWindow):
         docs.externalLinkRequested.connect(self._on_external_link)
         docs.notInstalled.connect(self._on_not_installed)
         docs.firstPageShown.connect(self._on_document_first_page)
-        docs.documentJumped.connect(self._on_document_jumped)
+        docs.documentJumped.connect(self.navigator.jumped)
 
     # -- slots ---------------------------------------------------------------------------------
     @Slot(str, int)
@@ -518,22 +471,12 @@ class MainWindow(QMainWindow):
             self.contents.show_sections(self.documents.current_sections())
             # Opening or switching to a document puts the keyboard in it (issue 11, item 3).
             self.tabs.widget(index).setFocus(Qt.FocusReason.TabFocusReason)
-            doc_id = self.documents.current_document_id()
-            if doc_id and not self._navigating:
-                # A jump into a document is one step of history, like a jump between tabs.
-                self.history.visit(Place(DOCUMENT_PLACE + doc_id))
-                self._update_history_actions()
-                self._entered_document = True  # until this event is handled: see jumps
-                QTimer.singleShot(0, self._clear_entered_document)
+            # A jump into a document is one step of history, like a jump between tabs.
+            self.navigator.tab_shown(None, self.documents.current_document_id())
             return
         tab = self.pack.tab(self.current_tab_id())
         self.contents.show_tab(tab)
-        if not self._navigating:
-            self.history.visit(Place(tab.id))
-            self._update_history_actions()
-
-    def _clear_entered_document(self) -> None:
-        self._entered_document = False
+        self.navigator.tab_shown(tab.id, None)
 
     @Slot(str)
     def _on_section_requested(self, block_id: str) -> None:
@@ -543,14 +486,6 @@ class MainWindow(QMainWindow):
             return
         self.show_place(Place(self.current_tab_id(), block_id))
         self.current_view().setFocus(Qt.FocusReason.OtherFocusReason)
-
-    @Slot()
-    def _on_back(self) -> None:
-        self._go(self.history.back())
-
-    @Slot()
-    def _on_forward(self) -> None:
-        self._go(self.history.forward())
 
     def _on_tab_shortcut(self, index: int) -> None:
         if index < self.tabs.count():
