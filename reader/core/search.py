@@ -44,7 +44,7 @@ from reader.core.model import PAGE_DOCUMENT, Block
 from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
 from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
 from reader.core.search_results import Hit, Marker, SearchResult
-from reader.core.search_schema import CachedBM25F, make_schema
+from reader.core.search_schema import BuildWriter, CachedBM25F, make_schema
 
 __all__ = [
     "HINT_BAD_SOURCE",
@@ -446,10 +446,10 @@ class SearchIndex:
         try:
             tmp.mkdir()
             ix = windex.create_in(str(tmp), make_schema())
-            writer = ix.writer(limitmb=128)
+            writer = BuildWriter(ix)
             try:
                 for done, entry in enumerate(entries, start=1):
-                    writer.add_document(**entry.fields)
+                    writer.add(entry.fields)
                     if progress and (done % step == 0 or done == total):
                         progress(done, total)
                 writer.commit()
