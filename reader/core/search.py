@@ -44,7 +44,8 @@ from reader.core.model import PAGE_DOCUMENT, Block
 from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
 from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
 from reader.core.search_results import Hit, Marker, SearchResult
-from reader.core.search_schema import BuildWriter, CachedBM25F, make_schema
+from reader.core.search_schema import CachedBM25F, make_schema
+from reader.core.search_writer import BuildWriter, paused_gc
 
 __all__ = [
     "HINT_BAD_SOURCE",
@@ -448,11 +449,12 @@ class SearchIndex:
             ix = windex.create_in(str(tmp), make_schema())
             writer = BuildWriter(ix)
             try:
-                for done, entry in enumerate(entries, start=1):
-                    writer.add(entry.fields)
-                    if progress and (done % step == 0 or done == total):
-                        progress(done, total)
-                writer.commit()
+                with paused_gc():
+                    for done, entry in enumerate(entries, start=1):
+                        writer.add(entry.fields)
+                        if progress and (done % step == 0 or done == total):
+                            progress(done, total)
+                    writer.commit()
             except BaseException:
                 writer.cancel()
                 raise

@@ -8,14 +8,15 @@ each block's field lengths remembered by the searcher. Changing anything here me
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 
 from whoosh import fields, formats, scoring
-from whoosh.analysis import Token, Tokenizer
+from whoosh.analysis import IDTokenizer, Token, Tokenizer
 from whoosh.compat import dumps as _dumps
 from whoosh.system import pack_uint as _pack_uint
-from whoosh.writing import PostingPool
 
 from reader.core.search_words import iter_tokens, tokens
 
@@ -93,31 +94,44 @@ class WordSet(_WordPostings, fields.FieldType):
     """A field whose words only need to exist (the vocabulary for "did you mean")."""
 
 
+class WordID(fields.ID):
+    """A field indexed as one whole term (ids, sources, paragraph numbers), posted directly."""
+
+    def index(self, value, **kwargs):
+        fmt = self.format
+        if (
+            isinstance(value, str)
+            and value
+            and not kwargs
+            and type(fmt) is formats.Existence
+            and type(self.analyzer) is IDTokenizer
+        ):
+            return ((value.encode("utf-8"), 1, fmt.field_boost, b""),)
+        return super().index(value, **kwargs)
+
+
 _KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "set"}
 
 
-@lru_cache(maxsize=1024)
+# Small: what repeats from block to block is a document's title and a section's heading.
+@lru_cache(maxsize=64)
 def _postings(kind: str, form: str, boost: float, text: str) -> tuple:
     """``(word bytes, frequency, weight, value bytes)`` per distinct word, as Whoosh makes them.
 
     Positions are encoded as :meth:`whoosh.formats.Positions.encode` does (a count, then the
     pickled gaps), frequencies as ``pack_uint``; each token weighs 1.0.
     """
-    where: dict[str, list[int]] = {}
-    for pos, (_, _, forms) in enumerate(tokens(text)):
-        word = getattr(forms, form)
-        found = where.get(word)
-        if found is None:
-            where[word] = [pos]
-        else:
-            found.append(pos)
+    words = list(map(_FORM[form], [t[2] for t in tokens(text)]))
     if kind == "set":
-        return tuple((w.encode("utf-8"), 1, boost, b"") for w in where)
+        return tuple((w.encode("utf-8"), 1, boost, b"") for w in dict.fromkeys(words))
     if kind == "frequency":
         return tuple(
-            (w.encode("utf-8"), len(p), len(p) * 1.0 * boost, _pack_uint(len(p)))
-            for w, p in where.items()
+            (w.encode("utf-8"), n, n * 1.0 * boost, _pack_uint(n))
+            for w, n in Counter(words).items()
         )
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    for pos, word in enumerate(words):
+        where[word].append(pos)
     out = []
     for word, places in where.items():
         gaps = [places[0], *(b - a for a, b in pairwise(places))]
@@ -126,15 +140,18 @@ def _postings(kind: str, form: str, boost: float, text: str) -> tuple:
     return tuple(out)
 
 
+_FORM = {form: attrgetter(form) for form in ("stem", "norm", "folded")}
+
+
 def make_schema() -> fields.Schema:
     stem = WordTokenizer("stem")
     return fields.Schema(
-        id=fields.ID(unique=True, stored=True),
-        source=fields.ID(stored=True),
-        document=fields.ID(stored=True),
-        tab=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        paragraph=fields.ID(stored=True),
+        id=WordID(unique=True, stored=True),
+        source=WordID(stored=True),
+        document=WordID(stored=True),
+        tab=WordID(stored=True),
+        kind=WordID(stored=True),
+        paragraph=WordID(stored=True),
         page=fields.STORED(),
         title=WordText(analyzer=stem, stored=True, phrase=False),
         section=WordText(analyzer=stem, stored=True),
@@ -147,83 +164,6 @@ def make_schema() -> fields.Schema:
         section_id=fields.STORED(),
         fp=fields.STORED(),
     )
-
-
-class BuildWriter:
-    """Whoosh's writer for a whole build into an empty index, without its per-posting overheads.
-
-    Whoosh estimates each posting's size as it pools it (to spill to disk past ``limitmb``), and
-    writes each posting with its block's field length read back from disk (a seek and a read):
-    170,000 times each for 2,400 blocks. Here postings are appended as they come and the pool is
-    measured by count after each block; each length is read once per field and block.
-    """
-
-    def __init__(self, ix, limitmb: int = 64) -> None:
-        writer = self._writer = ix.writer(limitmb=limitmb)
-        writer.pool = _LeanPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
-        fieldwriter = writer.fieldwriter
-        add_postings = fieldwriter.add_postings
-
-        def add_postings_remembering(schema, lengths, items):
-            return add_postings(schema, _RememberedLengths(lengths) if lengths else lengths, items)
-
-        fieldwriter.add_postings = add_postings_remembering
-
-    def add(self, fields: dict) -> None:
-        self._writer.add_document(**fields)
-        self._writer.pool.spill_if_full()
-
-    def commit(self) -> None:
-        self._writer.commit()
-
-    def cancel(self) -> None:
-        self._writer.cancel()
-
-
-# What one pooled posting costs in memory, about: a 5-tuple, the word and value bytes, a float.
-_POSTING_BYTES = 200
-
-
-class _LeanPool(PostingPool):
-    """Whoosh's posting pool, appending without a size estimate per posting."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.max_items = max(1000, self.limit // _POSTING_BYTES)
-        self.add = self.current.append  # no field-name set, no size sum: nobody reads them
-
-    def spill_if_full(self) -> None:
-        if len(self.current) >= self.max_items:
-            self.save()
-
-    def save(self) -> None:
-        super().save()
-        self.add = self.current.append
-
-    def items(self, maxfiles: int = 128):
-        if self.runs:
-            self.spill_if_full()
-            return super().items(maxfiles)
-        self.current.sort()  # in place: Whoosh sorts a copy, doubling the pool at the end
-        return iter(self.current)
-
-
-class _RememberedLengths:
-    """A per-document reader's field lengths, each read from disk once."""
-
-    def __init__(self, lengths) -> None:
-        self._read = lengths.doc_field_length
-        self._fieldname: str | None = None
-        self._known: dict[int, int] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        if fieldname != self._fieldname:  # postings come field by field
-            self._fieldname = fieldname
-            self._known = {}
-        length = self._known.get(docnum)
-        if length is None:
-            length = self._known[docnum] = self._read(docnum, fieldname, default)
-        return length
 
 
 class CachedBM25F(scoring.BM25F):
