@@ -22,6 +22,18 @@ from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
 from whoosh.writing import PostingPool
 
 
+def document_ends(blocks: list[dict]) -> dict[int, int]:
+    """Where each document's last block is, given blocks' fields: {position: documents done}.
+
+    A build's progress counts documents, as a reader thinks of the library: the bundled
+    guidance is one, each added file one more, and all notes together one.
+    """
+    last: dict[str, int] = {}
+    for at, fields in enumerate(blocks):
+        last["notes" if fields.get("source") == "notes" else fields.get("document", "")] = at
+    return {at: done for done, at in enumerate(sorted(last.values()), start=1)}
+
+
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """Hold Python's cycle collector while a build makes its 170,000 posting tuples.

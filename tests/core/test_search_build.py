@@ -19,7 +19,7 @@ from whoosh import index as windex
 from reader.core import search as search_mod
 from reader.core.content import load_pack
 from reader.core.search_schema import make_schema
-from reader.core.search_writer import BuildWriter, paused_gc
+from reader.core.search_writer import BuildWriter, document_ends, paused_gc
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,3 +136,17 @@ def test_the_cycle_collector_is_back_on_after_a_build_even_when_it_fails():
         _fail_inside_paused_gc(seen)
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_progress_counts_documents_and_all_notes_as_one():
+    blocks = [
+        {"document": "page", "source": "tabs"},
+        {"document": "page", "source": "tabs"},
+        {"document": "doc-a", "source": "documents"},
+        {"document": "page", "source": "notes"},
+        {"document": "doc-b", "source": "documents"},
+        {"document": "doc-a", "source": "notes"},
+    ]
+    # page ends at 1; doc-a at 2; doc-b at 4; the notes at 5.
+    assert document_ends(blocks) == {1: 1, 2: 2, 4: 3, 5: 4}
+    assert document_ends([]) == {}
