@@ -87,6 +87,16 @@ def view():
 
 
 def step():
+    try:
+        poll()
+    except Exception:  # a broken case ends its process instead of leaving it waiting
+        import traceback
+
+        traceback.print_exc()
+        app.exit(1)
+
+
+def poll():
     # Waits are polls on a 1 ms timer: the event loop runs between them, as for a user.
     if not (window.started and window.index_ready):
         return QTimer.singleShot(1, step)
@@ -113,7 +123,7 @@ def step():
 
 
 step()
-app.exec()
+sys.exit(app.exec())
 """
 )
 
