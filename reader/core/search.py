@@ -45,6 +45,7 @@ from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
 from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
 from reader.core.search_results import Hit, Marker, SearchResult
 from reader.core.search_schema import CachedBM25F, make_schema
+from reader.core.search_writer import BuildWriter, document_ends, paused_gc
 
 __all__ = [
     "HINT_BAD_SOURCE",
@@ -192,7 +193,9 @@ class SearchIndex:
         """Open the index if it matches the blocks; otherwise (re)build it.
 
         Returns ``None`` when the index was fine, or one sentence saying what was done. Safe to
-        call from a worker thread; ``progress(done, total)`` is called from that thread.
+        call from a worker thread; ``progress(done, total)`` is called from that thread,
+        counting documents (:func:`~reader.core.search_writer.document_ends`); it says
+        ``done == total`` while the index is written.
         """
         items = blocks_provider() if callable(blocks_provider) else blocks_provider
         entries = _entries(items, titles)
@@ -208,7 +211,8 @@ class SearchIndex:
             if state == "ok" and meta.get("fingerprint") == wanted:
                 self.last_status = None
                 if progress:
-                    progress(len(entries), len(entries))
+                    documents = len(document_ends([e.fields for e in entries]))
+                    progress(documents, documents)
                 return None
             self._build(entries, progress)
         finally:
@@ -442,17 +446,18 @@ class SearchIndex:
         name = f"gen-{uuid.uuid4().hex}"
         tmp = self.index_dir / f".{name}.tmp"
         total = len(entries)
-        step = max(1, total // 100)
+        ends = document_ends([e.fields for e in entries])
         try:
             tmp.mkdir()
             ix = windex.create_in(str(tmp), make_schema())
-            writer = ix.writer(limitmb=128)
+            writer = BuildWriter(ix)
             try:
-                for done, entry in enumerate(entries, start=1):
-                    writer.add_document(**entry.fields)
-                    if progress and (done % step == 0 or done == total):
-                        progress(done, total)
-                writer.commit()
+                with paused_gc():
+                    for at, entry in enumerate(entries):
+                        writer.add(entry.fields)
+                        if progress and at in ends:
+                            progress(ends[at], len(ends))
+                    writer.commit()
             except BaseException:
                 writer.cancel()
                 raise

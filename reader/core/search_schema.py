@@ -8,10 +8,17 @@ each block's field lengths remembered by the searcher. Changing anything here me
 
 from __future__ import annotations
 
-from whoosh import fields, formats, scoring
-from whoosh.analysis import Token, Tokenizer
+from collections import Counter, defaultdict
+from functools import lru_cache
+from itertools import pairwise
+from operator import attrgetter
 
-from reader.core.search_words import iter_tokens
+from whoosh import fields, formats, scoring
+from whoosh.analysis import IDTokenizer, Token, Tokenizer
+from whoosh.compat import dumps as _dumps
+from whoosh.system import pack_uint as _pack_uint
+
+from reader.core.search_words import iter_tokens, tokens
 
 
 class WordTokenizer(Tokenizer):
@@ -59,24 +66,101 @@ class WordTokenizer(Tokenizer):
             yield token
 
 
+class _WordPostings:
+    """Mixin for our text fields: postings straight from the shared tokens, remembered per text.
+
+    Whoosh's own path makes a token object per word and per field, then counts and encodes
+    them through generic formats: most of an index build. The postings made here are the same
+    bytes, counts and weights (a test compares them with Whoosh's); a block's title and section
+    heading, shared by many blocks, are worked out once.
+    """
+
+    def index(self, value, **kwargs):
+        analyzer = self.analyzer
+        if not isinstance(value, str) or not isinstance(analyzer, WordTokenizer) or kwargs:
+            return super().index(value, **kwargs)
+        fmt = self.format
+        kind = type(fmt)
+        if kind not in _KINDS:
+            return super().index(value, **kwargs)
+        return _postings(_KINDS[kind], analyzer.form, fmt.field_boost, value)
+
+
+class WordText(_WordPostings, fields.TEXT):
+    """A ranked text field read by :class:`WordTokenizer` (positions or frequencies)."""
+
+
+class WordSet(_WordPostings, fields.FieldType):
+    """A field whose words only need to exist (the vocabulary for "did you mean")."""
+
+
+class WordID(fields.ID):
+    """A field indexed as one whole term (ids, sources, paragraph numbers), posted directly."""
+
+    def index(self, value, **kwargs):
+        fmt = self.format
+        if (
+            isinstance(value, str)
+            and value
+            and not kwargs
+            and type(fmt) is formats.Existence
+            and type(self.analyzer) is IDTokenizer
+        ):
+            return ((value.encode("utf-8"), 1, fmt.field_boost, b""),)
+        return super().index(value, **kwargs)
+
+
+_KINDS = {formats.Positions: "positions", formats.Frequency: "frequency", formats.Existence: "set"}
+
+
+# Small: what repeats from block to block is a document's title and a section's heading.
+@lru_cache(maxsize=64)
+def _postings(kind: str, form: str, boost: float, text: str) -> tuple:
+    """``(word bytes, frequency, weight, value bytes)`` per distinct word, as Whoosh makes them.
+
+    Positions are encoded as :meth:`whoosh.formats.Positions.encode` does (a count, then the
+    pickled gaps), frequencies as ``pack_uint``; each token weighs 1.0.
+    """
+    words = list(map(_FORM[form], [t[2] for t in tokens(text)]))
+    if kind == "set":
+        return tuple((w.encode("utf-8"), 1, boost, b"") for w in dict.fromkeys(words))
+    if kind == "frequency":
+        return tuple(
+            (w.encode("utf-8"), n, n * 1.0 * boost, _pack_uint(n))
+            for w, n in Counter(words).items()
+        )
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    for pos, word in enumerate(words):
+        where[word].append(pos)
+    out = []
+    for word, places in where.items():
+        gaps = [places[0], *(b - a for a, b in pairwise(places))]
+        value = _pack_uint(len(gaps)) + _dumps(gaps, 2)
+        out.append((word.encode("utf-8"), len(places), len(places) * 1.0 * boost, value))
+    return tuple(out)
+
+
+_FORM = {form: attrgetter(form) for form in ("stem", "norm", "folded")}
+
+
 def make_schema() -> fields.Schema:
     stem = WordTokenizer("stem")
     return fields.Schema(
-        id=fields.ID(unique=True, stored=True),
-        source=fields.ID(stored=True),
-        document=fields.ID(stored=True),
-        tab=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        paragraph=fields.ID(stored=True),
+        id=WordID(unique=True, stored=True),
+        source=WordID(stored=True),
+        document=WordID(stored=True),
+        tab=WordID(stored=True),
+        kind=WordID(stored=True),
+        paragraph=WordID(stored=True),
         page=fields.STORED(),
-        title=fields.TEXT(analyzer=stem, stored=True, phrase=False),
-        section=fields.TEXT(analyzer=stem, stored=True),
-        text=fields.TEXT(analyzer=stem, stored=True),
-        words=fields.TEXT(analyzer=WordTokenizer("norm"), phrase=False),
+        title=WordText(analyzer=stem, stored=True, phrase=False),
+        section=WordText(analyzer=stem, stored=True),
+        text=WordText(analyzer=stem, stored=True),
+        words=WordText(analyzer=WordTokenizer("norm"), phrase=False),
         # Only the vocabulary matters for "did you mean": no frequencies, no lengths to keep.
         # Scorable only so that Whoosh keeps a (tiny) length column for it: without one it
         # looks for the column file on disk for every posting it writes, a third of a build.
-        spell=fields.FieldType(formats.Existence(), WordTokenizer("folded"), scorable=True),
+        spell=WordSet(formats.Existence(), WordTokenizer("folded"), scorable=True),
         section_id=fields.STORED(),
         fp=fields.STORED(),
     )

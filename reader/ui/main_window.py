@@ -274,8 +274,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_index_progress(self, done: int, total: int) -> None:
-        if total and done < total:
-            self.set_activity(f"Preparing search… {100 * done // total}%")
+        if total and done < total:  # documents indexed so far (then the index is written)
+            self.set_activity(f"Indexing for search… {done} of {total} documents")
 
     @Slot(object)
     def _on_index_ready(self, status: str | None) -> None:

@@ -389,8 +389,7 @@ def test_second_ensure_keeps_the_index(tmp_path, module_pack):
     index = SearchIndex(tmp_path / "index")
     calls = []
     assert index.ensure(module_pack.blocks, progress=lambda d, t: calls.append((d, t))) == MSG_BUILT
-    total = len(module_pack.blocks())
-    assert calls[-1] == (total, total)
+    assert calls[-1] == (1, 1)  # one document: the bundled guidance
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert index.ensure(module_pack.blocks) is None
     assert index.stored_fingerprint() == fingerprint(module_pack.blocks())
@@ -410,7 +409,7 @@ def test_ensure_reports_progress_from_a_worker_thread(tmp_path, module_pack):
     worker.start()
     worker.join(timeout=30)
     assert outcome == [MSG_BUILT]
-    assert seen[-1][:2] == (len(module_pack.blocks()), len(module_pack.blocks()))
+    assert seen[-1][:2] == (1, 1)  # the bundled guidance is one document
     assert {ident for _, _, ident in seen} == {worker.ident}
     assert index.search("IFR").hits  # the GUI thread can search what the worker built
 
