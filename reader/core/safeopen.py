@@ -168,7 +168,7 @@ def first_page_from(data: dict) -> FirstPage:
     return FirstPage(base64.b64decode(data["png"]), int(data["pages"]), (width, height))
 
 
-FIRST_PAGE_WIDTH = 1400  # pixels of the early picture of page 1: sharp on a wide window
+FIRST_PAGE_WIDTH = 1000  # pixels of the early picture of page 1: shown for a second or two
 
 
 def _send_first_page(doc) -> None:

@@ -562,12 +562,17 @@ def _move_aside(path: Path) -> None:
     path.rename(target)
 
 
+# Postings an edit holds in memory before Whoosh spills them to disk (its default is 128 MB:
+# on a Citrix server that is per user).
+EDIT_POOL_MB = 24
+
+
 def _writer(ix):
     """Whoosh's writer; its own lock is retried for a bounded time before giving up."""
     deadline = time.monotonic() + LOCK_TIMEOUT_S
     while True:
         try:
-            return ix.writer(timeout=2.0, delay=0.05)
+            return ix.writer(timeout=2.0, delay=0.05, limitmb=EDIT_POOL_MB)
         except windex.LockError:
             if time.monotonic() > deadline:
                 raise SearchIndexBusy(
