@@ -72,6 +72,8 @@ INDEX_VERSION = 1
 SOURCES = ("tabs", "documents", "notes")
 
 LOCK_TIMEOUT_S = 30.0
+LEAN_ADD_MIN = 50  # blocks from which a new document is added with the lean writer
+LEAN_ADD_MAX_SEGMENTS = 6  # each lean add is a segment; past this many, merge (a normal edit)
 _GENERATION_RE = re.compile(r"^gen-[0-9a-f]{32}$")
 _MOD = 1 << 256
 
@@ -273,8 +275,14 @@ class SearchIndex:
         source: str | None = None,
         titles: Mapping[str, str] | None = None,
     ) -> int:
-        """Add or replace blocks (matched by id); returns how many were written."""
+        """Add or replace blocks (matched by id); returns how many were written.
+
+        A whole new document (many blocks, none in the index yet) is written as a segment of
+        its own by the lean build writer, about twice as fast as Whoosh's editing writer.
+        """
         entries = _entries(((b, source) if source else b for b in blocks), titles)
+        if len(entries) >= LEAN_ADD_MIN and self._edit_lean(entries):
+            return len(entries)
 
         def edit(writer, searcher) -> int:
             delta = 0
@@ -499,6 +507,38 @@ class SearchIndex:
             elif path.is_file() and path.name not in ("CURRENT", "write.lock"):
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+    def _edit_lean(self, entries: list[_Entry]) -> bool:
+        """Add ``entries`` as a new segment with :class:`BuildWriter`, leaving the other
+        segments alone; False (nothing written) when any of them is in the index already."""
+        with self._exclusive():
+            state, meta = self._inspect(deep=False)
+            if state != "ok":
+                return False
+            folder = self.index_dir / (self._read_current() or "")
+            ix = windex.open_dir(str(folder))
+            try:
+                if len(ix._segments()) >= LEAN_ADD_MAX_SEGMENTS:
+                    return False  # Whoosh's writer then merges the small segments
+                with ix.searcher() as searcher:
+                    present = searcher.document_number
+                    if any(present(id=e.fields["id"]) is not None for e in entries):
+                        return False
+                writer = BuildWriter(ix, limitmb=EDIT_POOL_MB)
+                try:
+                    with paused_gc():
+                        for entry in entries:
+                            writer.add(entry.fields)
+                        writer.commit(merge=False)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                count = ix.doc_count()
+            finally:
+                ix.close()
+            total = int(meta.get("sum", "0"), 16) + sum(e.digest for e in entries)
+            _write_meta(folder, count, total)
+            return True
 
     def _edit(self, edit: Callable) -> None:
         """Run one incremental edit under both locks and keep meta.json (fingerprint) current."""

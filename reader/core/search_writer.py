@@ -115,9 +115,11 @@ class BuildWriter:
         writer._added = True
         writer.docnum += 1
 
-    def commit(self) -> None:
+    def commit(self, merge: bool = True) -> None:
+        """Write the segment. ``merge=False`` leaves the index's other segments as they are
+        (adding a document to a live index: only the new postings pass through this writer)."""
         self._known.clear()
-        self._writer.commit()
+        self._writer.commit(merge=merge)
 
     def cancel(self) -> None:
         self._known.clear()

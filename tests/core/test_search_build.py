@@ -150,3 +150,57 @@ def test_progress_counts_documents_and_all_notes_as_one():
     # page ends at 1; doc-a at 2; doc-b at 4; the notes at 5.
     assert document_ends(blocks) == {1: 1, 2: 2, 4: 3, 5: 4}
     assert document_ends([]) == {}
+
+
+def _document_blocks(pack, copy: int):
+    return [
+        dataclasses.replace(b, id=f"d{copy}.{b.id}", document=f"added-{copy}")
+        for b in pack.blocks()
+    ]
+
+
+QUERIES = [
+    "leadership",
+    "raising concerns",
+    "individual funding request",
+    "appraisal",
+    "paragraph 85",
+    "manage resources teaching",
+]
+
+
+def test_a_document_added_as_its_own_segment_searches_as_with_whooshs_writer(
+    tmp_path, pack, monkeypatch
+) -> None:
+    # A new document's blocks go into a segment of their own (the lean writer); re-adding and
+    # adding more, past the segment limit, falls back to Whoosh's writer, which merges.
+    indexes = {}
+    lean_adds: list[int] = []
+    real_edit_lean = search_mod.SearchIndex._edit_lean
+
+    def counted(self, entries):
+        done = real_edit_lean(self, entries)
+        lean_adds.append(done)
+        return done
+
+    monkeypatch.setattr(search_mod.SearchIndex, "_edit_lean", counted)
+    for lean in (True, False):
+        index = search_mod.SearchIndex(tmp_path / f"lean-{lean}")
+        index.ensure(list(pack.blocks()))
+        monkeypatch.setattr(search_mod, "LEAN_ADD_MIN", 50 if lean else 10**9)
+        for copy in range(1, 9):
+            blocks = _document_blocks(pack, copy)
+            assert index.add_blocks(blocks, "documents", {f"added-{copy}": f"Copy {copy}"})
+        index.remove_document("added-3")
+        index.add_blocks(_document_blocks(pack, 3), "documents", {"added-3": "Copy 3"})
+        indexes[lean] = index
+    # the first five went in as segments of their own; then the limit made Whoosh merge
+    assert lean_adds[:5] == [True] * 5
+    assert False in lean_adds
+    lean, plain = indexes[True], indexes[False]
+    assert lean.doc_count() == plain.doc_count() == len(list(pack.blocks())) * 9
+    assert lean.stored_fingerprint() == plain.stored_fingerprint()
+    for query in QUERIES:
+        got = [(h.id, round(h.score, 4)) for h in lean.search(query, limit=30).hits]
+        want = [(h.id, round(h.score, 4)) for h in plain.search(query, limit=30).hits]
+        assert got == want, query
