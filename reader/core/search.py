@@ -13,7 +13,9 @@ The folder may be shared by two running copies of the app, so:
 
 This module is the index's public face; the rest of search lives in smaller rooms:
 :mod:`~reader.core.search_words` (tokens, spellings, stems), :mod:`~reader.core.search_query`
-(the query language), :mod:`~reader.core.search_schema` (what Whoosh stores),
+(the query language), :mod:`~reader.core.search_entries` (a block's fields and digest),
+:mod:`~reader.core.search_schema` (what Whoosh stores), :mod:`~reader.core.search_writer` (the
+lean writer of builds),
 :mod:`~reader.core.search_builder` (ranked Whoosh queries, "did you mean") and
 :mod:`~reader.core.search_results` (hits and snippets). Whoosh is imported here, so the app
 imports this module lazily.
@@ -22,7 +24,6 @@ imports this module lazily.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -33,7 +34,6 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import filelock
@@ -42,6 +42,15 @@ from whoosh import index as windex
 from reader.core.atomic import write_text_atomic
 from reader.core.model import PAGE_DOCUMENT, Block
 from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
+from reader.core.search_entries import (
+    _MOD,
+    INDEX_VERSION,
+    _entries,
+    _Entry,
+    _fingerprint_of,
+    fingerprint,
+    source_of,
+)
 from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
 from reader.core.search_results import Hit, Marker, SearchResult
 from reader.core.search_schema import CachedBM25F, make_schema
@@ -67,15 +76,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Bump when the schema or the way words are analysed changes: old indexes are then rebuilt.
-INDEX_VERSION = 1
 SOURCES = ("tabs", "documents", "notes")
 
 LOCK_TIMEOUT_S = 30.0
 LEAN_ADD_MIN = 50  # blocks from which a new document is added with the lean writer
 LEAN_ADD_MAX_SEGMENTS = 6  # each lean add is a segment; past this many, merge (a normal edit)
 _GENERATION_RE = re.compile(r"^gen-[0-9a-f]{32}$")
-_MOD = 1 << 256
 
 MSG_BUILT = "The search index has been built."
 MSG_STALE = "The search index was out of date and has been rebuilt."
@@ -96,75 +102,6 @@ Progress = Callable[[int, int], None]
 
 class SearchIndexBusy(RuntimeError):
     """Another copy of the app kept the index locked for longer than we are willing to wait."""
-
-
-# --- what goes in ----------------------------------------------------------------------------
-
-
-def source_of(block: Block) -> str:
-    """Where a block comes from: the bundled page's tabs, an added document, or a note."""
-    if block.kind == "note" or block.document.startswith("note"):
-        return "notes"
-    return "tabs" if block.document == PAGE_DOCUMENT else "documents"
-
-
-@dataclass(frozen=True)
-class _Entry:
-    fields: dict
-    digest: int
-
-
-def _entry(block: Block, source: str | None, titles: Mapping[str, str] | None) -> _Entry:
-    source = source or source_of(block)
-    titles = titles or {}
-    key = block.tab if block.document == PAGE_DOCUMENT else block.document
-    title = titles.get(key) or titles.get(block.document) or titles.get(block.tab) or ""
-    values = {
-        "id": block.id,
-        "source": source,
-        "document": block.document,
-        "tab": block.tab,
-        "kind": block.kind,
-        "paragraph": (block.paragraph or "").strip().lower().replace(" ", ""),
-        "page": block.page,
-        "title": title,
-        "section": block.section_title,
-        "section_id": block.section,
-        "text": block.text,
-    }
-    raw = json.dumps([INDEX_VERSION, values], sort_keys=True, ensure_ascii=False)
-    digest = int.from_bytes(hashlib.sha256(raw.encode("utf-8")).digest(), "big")
-    doc = {k: v for k, v in values.items() if v not in (None, "")}
-    doc["words"] = doc["spell"] = block.text
-    doc["fp"] = f"{digest:064x}"
-    return _Entry(doc, digest)
-
-
-def _entries(
-    items: Iterable[Block | tuple[Block, str]], titles: Mapping[str, str] | None
-) -> list[_Entry]:
-    by_id: dict[str, _Entry] = {}
-    for item in items:
-        block, source = item if isinstance(item, tuple) else (item, None)
-        entry = _entry(block, source, titles)
-        by_id[block.id] = entry  # the index keeps one document per id: so does the fingerprint
-    return list(by_id.values())
-
-
-def _fingerprint_of(count: int, total: int) -> str:
-    return f"v{INDEX_VERSION}-{count}-{total % _MOD:064x}"
-
-
-def fingerprint(
-    blocks: Iterable[Block | tuple[Block, str]], titles: Mapping[str, str] | None = None
-) -> str:
-    """A hash of the blocks (ids, texts, titles...) and the index version.
-
-    It is a sum of per-block hashes, so adding or removing one block updates it without
-    re-reading the rest: the index keeps its own fingerprint current through incremental edits.
-    """
-    entries = _entries(blocks, titles)
-    return _fingerprint_of(len(entries), sum(e.digest for e in entries))
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -511,58 +448,67 @@ class SearchIndex:
     def _edit_lean(self, entries: list[_Entry]) -> bool:
         """Add ``entries`` as a new segment with :class:`BuildWriter`, leaving the other
         segments alone; False (nothing written) when any of them is in the index already."""
-        with self._exclusive():
-            state, meta = self._inspect(deep=False)
-            if state != "ok":
-                return False
-            folder = self.index_dir / (self._read_current() or "")
-            ix = windex.open_dir(str(folder))
+
+        def change(ix) -> int | None:
+            if len(ix._segments()) >= LEAN_ADD_MAX_SEGMENTS:
+                return None  # Whoosh's writer then merges the small segments
+            with ix.searcher() as searcher:
+                present = searcher.document_number
+                if any(present(id=e.fields["id"]) is not None for e in entries):
+                    return None
+            writer = BuildWriter(ix, limitmb=EDIT_POOL_MB)
             try:
-                if len(ix._segments()) >= LEAN_ADD_MAX_SEGMENTS:
-                    return False  # Whoosh's writer then merges the small segments
-                with ix.searcher() as searcher:
-                    present = searcher.document_number
-                    if any(present(id=e.fields["id"]) is not None for e in entries):
-                        return False
-                writer = BuildWriter(ix, limitmb=EDIT_POOL_MB)
-                try:
-                    with paused_gc():
-                        for entry in entries:
-                            writer.add(entry.fields)
-                        writer.commit(merge=False)
-                except BaseException:
-                    writer.cancel()
-                    raise
-                count = ix.doc_count()
-            finally:
-                ix.close()
-            total = int(meta.get("sum", "0"), 16) + sum(e.digest for e in entries)
-            _write_meta(folder, count, total)
-            return True
+                with paused_gc():
+                    for entry in entries:
+                        writer.add(entry.fields)
+                    writer.commit(merge=False)
+            except BaseException:
+                writer.cancel()
+                raise
+            return sum(e.digest for e in entries)
+
+        return self._change(change, build_missing=False)
 
     def _edit(self, edit: Callable) -> None:
-        """Run one incremental edit under both locks and keep meta.json (fingerprint) current."""
+        """One incremental edit with Whoosh's writer: ``edit(writer, searcher)`` returns the
+        change to the fingerprint's sum."""
+
+        def change(ix) -> int:
+            writer = _writer(ix)
+            try:
+                with writer.searcher() as searcher:
+                    delta = edit(writer, searcher)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            return delta
+
+        self._change(change)
+
+    def _change(self, change: Callable, build_missing: bool = True) -> bool:
+        """Run ``change(ix)`` on the live index under both locks and keep meta.json (the
+        fingerprint) current; ``change`` returns the change to the sum, or None when it wrote
+        nothing. A missing or damaged index is first built empty (or, with ``build_missing``
+        false, nothing is done)."""
         with self._exclusive():
             state, meta = self._inspect(deep=False)
             if state != "ok":
+                if not build_missing:
+                    return False
                 self._build([], None)
                 state, meta = self._inspect(deep=False)
             folder = self.index_dir / (self._read_current() or "")
             ix = windex.open_dir(str(folder))
             try:
-                writer = _writer(ix)
-                try:
-                    with writer.searcher() as searcher:
-                        delta = edit(writer, searcher)
-                    writer.commit()
-                except BaseException:
-                    writer.cancel()
-                    raise
+                delta = change(ix)
+                if delta is None:
+                    return False
                 count = ix.doc_count()
             finally:
                 ix.close()
-            total = int(meta.get("sum", "0"), 16) + delta
-            _write_meta(folder, count, total)
+            _write_meta(folder, count, int(meta.get("sum", "0"), 16) + delta)
+            return True
 
     def _get_searcher(self):
         """A cached searcher, reopened when CURRENT or the index's generation moves on."""
