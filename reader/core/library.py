@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,17 +28,17 @@ from reader.core.library_store import (
     Document,
     Staged,
     StageError,
+    adopt_copies,
     aside_name,
-    copies_in,
     describe_entry,
     normalise,
     read_record,
-    read_sidecar,
     set_aside,
     sidecar_of,
     stage_copy,
 )
-from reader.core.model import Block, ContentPack, Slot
+from reader.core.model import Block, ContentPack
+from reader.core.slot_guess import guess_slot
 
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
 MAX_FILE_BYTES = 512 * 1024 * 1024  # refuse absurd files before copying them
@@ -85,54 +84,6 @@ def _name(path: Path | str) -> str:
     from reader.core.safeopen import display_name
 
     return display_name(path)
-
-
-# Words that say nothing about which document a file is: "for" in an unrelated paper's title
-# once filed it as the GMC guidance.
-_NOT_EVIDENCE = frozenset(
-    (  # noqa: SIM905 (a word list reads best as words)
-        "a about all an and are as at be by for from in into is it of on or the their to with "
-        "pdf doc docx final v1 v2 copy draft"
-    ).split()
-)
-# What a guess needs: one keyword phrase, or two separate signals. A single shared word is not
-# enough, and when unsure the document stays an extra one that the user can file.
-_ENOUGH = 2.0
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower())) - _NOT_EVIDENCE
-
-
-def _has_phrase(haystack: str, phrase: str) -> bool:
-    return re.search(rf"\b{re.escape(phrase)}\b", haystack) is not None
-
-
-def guess_slot(pack: ContentPack, kind: str, title: str, file_name: str) -> Slot | None:
-    """The slot whose keywords and title the document's own title and file name show, if the
-    evidence is real: whole words, never stop words, and more than one weak hint."""
-    stem = Path(file_name).stem.replace("_", " ").replace("-", " ")
-    haystack = " ".join(f"{title} {stem}".lower().split())
-    words = _words(haystack)
-    best: tuple[float, Slot] | None = None
-    for slot in pack.slots:
-        if slot.kind != kind:
-            continue
-        score = 0.0
-        for keyword in (k.lower() for k in slot.keywords):
-            phrase_words = len(_words(keyword))
-            if phrase_words and _has_phrase(haystack, keyword):
-                # A phrase of several words is strong evidence; one word is a hint.
-                score += 2.0 * phrase_words if phrase_words > 1 else 1.0
-        score += 0.5 * len(_words(slot.title) & words)
-        if best is None or score > best[0]:
-            best = (score, slot)
-    if best is None:
-        return None
-    # A deck has one slot; a PDF is filed only on enough evidence, else left to the user.
-    if kind == "pptx" or best[0] >= _ENOUGH:
-        return best[1]
-    return None
 
 
 class Library:
@@ -577,74 +528,17 @@ class Library:
         return target
 
     def _adopt_copies(self, known: list[Document]) -> list[Document]:
-        """Copies in the folder the list does not name (the list was lost or damaged, or an add
-        was killed before saving it): re-check each in the child, as on add, and list it."""
-        # Not pdfdoc's or safeopen's names at the top: they import PyMuPDF (100 ms), and this
-        # runs at every start, almost always with nothing to adopt.
-        from reader.core.errors import PasswordRequired
-
-        names = {d.file for d in known}
-        shas = {d.sha256 for d in known}
-        adopted: list[Document] = []
-        for copy in copies_in(self.folder):
-            if copy.name in names:
-                continue
-            with contextlib.suppress(OSError):
-                if (copy.name, copy.stat().st_mtime_ns) in self._not_documents:
-                    continue  # checked already in this session: not a document
-            from reader.core.safeopen import sniff_kind
-
-            kind = sniff_kind(copy)
-            if kind is None:
-                continue
-            try:
-                checksum = sha256_of(copy)
-            except (OSError, LibraryError):
-                continue
-            if checksum in shas:
-                continue
-            side = read_sidecar(copy)
-            info: dict = {}
-            blocks: list[Block] | None = None
-            protected = bool(side.get("protected"))
-            try:
-                info, blocks = self._examine(copy)
-            except PasswordRequired:
-                protected = True
-            except (DocumentError, OSError):
-                with contextlib.suppress(OSError):
-                    self._not_documents.add((copy.name, copy.stat().st_mtime_ns))
-                continue  # not a document after all: leave it where it is
-            slot = side.get("slot") if isinstance(side.get("slot"), str) else None
-            if slot is None:
-                key = copy.stem.rsplit("-", 1)[0]
-                slot = key if any(s.id == key for s in self.pack.slots) else None
-            edition = side.get("edition")
-            side_title = side.get("title") if isinstance(side.get("title"), str) else ""
-            original = side.get("original_name")
-            doc = Document(
-                id=slot or f"extra-{checksum[:10]}",
-                slot=slot,
-                kind=kind,
-                title=str(info.get("title") or "").strip() or side_title or copy.stem,
-                original_name=original if isinstance(original, str) else copy.name,
-                file=copy.name,
-                sha256=checksum,
-                size=copy.stat().st_size,
-                pages=int(info.get("pages") or info.get("slides") or 0),
-                added=float(side.get("added") or copy.stat().st_mtime)
-                if isinstance(side.get("added"), int | float | None)
-                else copy.stat().st_mtime,
-                edition=edition if isinstance(edition, int) and edition > 0 else 1,
-                protected=protected,
-                indexed=side.get("indexed") is not False and not (protected and blocks is None),
-            )
-            if blocks is not None and not self._blocks_file(doc).is_file() and doc.indexed:
-                with contextlib.suppress(OSError):
-                    self._store_blocks(doc, blocks)
-            adopted.append(doc)
-            shas.add(checksum)
-        return adopted
+        """Copies in the folder the list does not name, re-checked and listed (see
+        :func:`~reader.core.library_store.adopt_copies`)."""
+        return adopt_copies(
+            self.folder,
+            known,
+            self.pack,
+            self._examine,
+            self._not_documents,
+            self._store_blocks,
+            lambda doc: self._blocks_file(doc).is_file(),
+        )
 
     def _without_unknown_slots(self, docs: list[Document]) -> tuple[list, list]:
         """Documents whose slot this pack edition renamed or dropped become extra documents."""

@@ -15,6 +15,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -295,3 +296,95 @@ def normalise(docs: list[Document]) -> list[Document]:
         used.add(new.id)
         out.append(new)
     return out
+
+
+def adopt_copies(
+    folder: Path,
+    known: list[Document],
+    pack,
+    examine: Callable,
+    not_documents: set[tuple[str, int]],
+    store_blocks: Callable[[Document, list], None],
+    has_blocks: Callable[[Document], bool],
+) -> list[Document]:
+    """Copies in the folder the list does not name (the list was lost or damaged, or an add
+    was killed before saving it): re-check each in the child, as on add, and list it."""
+    # Not pdfdoc's or safeopen's names at the top: they import PyMuPDF (100 ms), and this
+    # runs at every start, almost always with nothing to adopt.
+    from reader.core.errors import DocumentError, PasswordRequired
+
+    names = {d.file for d in known}
+    shas = {d.sha256 for d in known}
+    adopted: list[Document] = []
+    for copy in copies_in(folder):
+        if copy.name in names:
+            continue
+        with contextlib.suppress(OSError):
+            if (copy.name, copy.stat().st_mtime_ns) in not_documents:
+                continue  # checked already in this session: not a document
+        from reader.core.safeopen import sniff_kind
+
+        kind = sniff_kind(copy)
+        if kind is None:
+            continue
+        try:
+            checksum = _sha256_of(copy)
+        except (OSError, ValueError):
+            continue
+        if checksum in shas:
+            continue
+        side = read_sidecar(copy)
+        info: dict = {}
+        blocks: list | None = None
+        protected = bool(side.get("protected"))
+        try:
+            info, blocks = examine(copy)
+        except PasswordRequired:
+            protected = True
+        except (DocumentError, OSError):
+            with contextlib.suppress(OSError):
+                not_documents.add((copy.name, copy.stat().st_mtime_ns))
+            continue  # not a document after all: leave it where it is
+        slot = side.get("slot") if isinstance(side.get("slot"), str) else None
+        if slot is None:
+            key = copy.stem.rsplit("-", 1)[0]
+            slot = key if any(s.id == key for s in pack.slots) else None
+        edition = side.get("edition")
+        side_title = side.get("title") if isinstance(side.get("title"), str) else ""
+        original = side.get("original_name")
+        doc = Document(
+            id=slot or f"extra-{checksum[:10]}",
+            slot=slot,
+            kind=kind,
+            title=str(info.get("title") or "").strip() or side_title or copy.stem,
+            original_name=original if isinstance(original, str) else copy.name,
+            file=copy.name,
+            sha256=checksum,
+            size=copy.stat().st_size,
+            pages=int(info.get("pages") or info.get("slides") or 0),
+            added=float(side.get("added") or copy.stat().st_mtime)
+            if isinstance(side.get("added"), int | float | None)
+            else copy.stat().st_mtime,
+            edition=edition if isinstance(edition, int) and edition > 0 else 1,
+            protected=protected,
+            indexed=side.get("indexed") is not False and not (protected and blocks is None),
+        )
+        if blocks is not None and not has_blocks(doc) and doc.indexed:
+            with contextlib.suppress(OSError):
+                store_blocks(doc, blocks)
+        adopted.append(doc)
+        shas.add(checksum)
+    return adopted
+
+
+def _sha256_of(path: Path, limit: int = 512 * 1024 * 1024) -> str:
+    """A copy's SHA-256, reading at most ``limit`` bytes (ValueError past it)."""
+    digest = hashlib.sha256()
+    read = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            read += len(chunk)
+            if read > limit:
+                raise ValueError("too large")
+            digest.update(chunk)
+    return digest.hexdigest()
