@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reader.core.library import Document, Library
 from reader.core.model import Block, ContentPack
+from reader.core.render import SlotState
 from reader.paths import UserDirs
 
 
@@ -84,3 +85,27 @@ class Services:
         """Open or (re)build the index to match the content and documents; say what was done."""
         items, titles = self.searchable()
         return self.index.ensure(items, titles, progress)
+
+    def slot_state(self, slot_id: str) -> SlotState:
+        """What the reading views say about a document slot: installed (and what), or how to
+        add it."""
+        slot = self.pack.slot(slot_id)
+        doc = self.library.for_slot(slot_id)
+        if doc is not None:
+            size = f"{doc.pages} {'slides' if doc.kind == 'pptx' else 'pages'}"
+            # The app's own words, beside the GMC's text (which says the notes need a download).
+            shown = " Its speaker notes are shown beside each slide." if doc.kind == "pptx" else ""
+            return SlotState(
+                title=slot.title,
+                installed=True,
+                detail=f"{doc.kind.upper()}, {size}, from {doc.original_name}.{shown} "
+                "Click to open.",
+            )
+        return SlotState(
+            title=slot.title,
+            installed=False,
+            detail=(
+                f"To add it, use File ▸ Add document… or copy the {slot.kind.upper()} file "
+                f"into the documents folder: {self.dirs.documents}"
+            ),
+        )

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from reader.ui.search_panel import SearchPanel
 from reader.core.history import Place
 from reader.core.model import GUIDANCE_PDF_SLOT, Changed
-from reader.core.render import SlotState
 from reader.core.services import Services
 from reader.core.settings import DEFAULT_TEXT_SIZE, Settings, SettingsStore
 from reader.ui.about_dialog import AboutDialog
@@ -86,7 +85,7 @@ class MainWindow(QMainWindow):
         )
         self.views: dict[str, ReadingView] = {}
         for tab in pack.tabs:
-            view = ReadingView(pack, tab, self.slot_state, theme, settings.text_size)
+            view = ReadingView(pack, tab, self.services.slot_state, theme, settings.text_size)
             view.linkRequested.connect(self.links.follow)
             view.linkHovered.connect(self.links.describe)
             self.views[tab.id] = view
@@ -303,28 +302,6 @@ class MainWindow(QMainWindow):
             self.documents.show_block(hit.document, hit.id, terms)
 
     # -- services the views ask for ------------------------------------------------------------
-    def slot_state(self, slot_id: str) -> SlotState:
-        slot = self.pack.slot(slot_id)
-        doc = self.services.library.for_slot(slot_id)
-        if doc is not None:
-            size = f"{doc.pages} {'slides' if doc.kind == 'pptx' else 'pages'}"
-            # The app's own words, beside the GMC's text (which says the notes need a download).
-            shown = " Its speaker notes are shown beside each slide." if doc.kind == "pptx" else ""
-            return SlotState(
-                title=slot.title,
-                installed=True,
-                detail=f"{doc.kind.upper()}, {size}, from {doc.original_name}.{shown} "
-                "Click to open.",
-            )
-        return SlotState(
-            title=slot.title,
-            installed=False,
-            detail=(
-                f"To add it, use File ▸ Add document… or copy the {slot.kind.upper()} file "
-                f"into the documents folder: {self.dirs.documents}"
-            ),
-        )
-
     # -- navigation ----------------------------------------------------------------------------
     def current_tab_id(self) -> str:
         widget = self.tabs.currentWidget()
@@ -450,7 +427,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_not_installed(self, slot_id: str) -> None:
-        state = self.slot_state(slot_id)
+        state = self.services.slot_state(slot_id)
         QMessageBox.information(
             self, state.title, f"This document is not installed yet.\n\n{state.detail}"
         )

@@ -259,3 +259,23 @@ def test_the_launcher_starts_a_checking_child_only_for_a_file_not_in_the_library
     other = tmp_path / "other.pdf"
     other.write_bytes(guidance_pdf.read_bytes() + b"\n% one more line\n")
     assert not _probably_in_library(other, library.folder)
+
+
+def test_slot_cards_say_what_is_installed_and_how_to_add_the_rest(tmp_path, pack) -> None:
+    from reader.core.safeopen import examine_file
+    from reader.core.services import Services
+    from reader.paths import UserDirs
+
+    dirs = UserDirs.for_home(tmp_path / "home")
+    services = Services(pack, dirs, Library(dirs.library, dirs.documents, pack, examine_file))
+    missing = services.slot_state("guidance-pdf")
+    assert not missing.installed
+    assert "File ▸ Add document…" in missing.detail
+    assert str(dirs.documents) in missing.detail
+    deck = make_deck(tmp_path / "Leadership_and_management_presentation.pptx", slides=3)
+    services.library.add(deck)
+    slide_slot = next(s.id for s in pack.slots if s.kind == "pptx")
+    installed = services.slot_state(slide_slot)
+    assert installed.installed
+    assert installed.detail.startswith("PPTX, 3 slides, from ")
+    assert "Its speaker notes are shown beside each slide." in installed.detail
