@@ -20,6 +20,11 @@ from reader.ui.reading_view import block_id_at
 
 # Front matter (cover, contents rows) is left out: its numbers are pages and ranges.
 SHOWN = ("heading", "pdf-paragraph", "pdf-text", "list-item", "box", "endnote")
+# The most text laid out at once. A booklet like the GMC's fits whole; a 500-page report's
+# 1.9 million characters took 25 MB laid out, so a long document shows a stretch of this size
+# around where the reader is, moved on as they scroll or jump (issue 12).
+WINDOW_CHARS = 200_000
+EDGE_PX = 40  # scrolled this close to a stretch's end, the stretch moves on
 
 
 class ParagraphsView(BlockText):
@@ -36,6 +41,10 @@ class ParagraphsView(BlockText):
         self._theme = theme
         self._text_size = text_size
         self._highlight: dict[str, list[str]] = {}
+        self._shown = [b for b in blocks if b.kind in SHOWN]
+        self._index = {b.id: i for i, b in enumerate(self._shown)}
+        self._window = self._window_around(0)  # [first, last) of _shown, laid out now
+        self._moving = False  # set while the stretch moves: its scrolling is no request
         self.endnotes: dict[int, Block] = {}
         for block in blocks:
             number = endnote_number(block)
@@ -49,6 +58,7 @@ class ParagraphsView(BlockText):
         self.setOpenLinks(False)
         self.document().setDocumentMargin(14)
         self.render_blocks()
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -63,10 +73,18 @@ class ParagraphsView(BlockText):
         if self._released is not None:
             self._highlight, self._released = highlight, block_id  # shown there when switched on
             return
-        if highlight != self._highlight:
-            self._highlight = highlight
-            self.render_blocks()
-        self.scrollToAnchor(anchor_for(block_id))
+        index = self._index.get(block_id)
+        outside = index is not None and not self._window[0] <= index < self._window[1]
+        if outside:
+            self._window = self._window_around(index)
+        moving, self._moving = self._moving, True
+        try:
+            if highlight != self._highlight or outside:
+                self._highlight = highlight
+                self.render_blocks()
+            self.scrollToAnchor(anchor_for(block_id))
+        finally:
+            self._moving = moving
 
     def render_blocks(self, keep_position: bool = False) -> None:
         if self._released is not None:
@@ -80,7 +98,7 @@ class ParagraphsView(BlockText):
             "h1 { font-size:large; } h2 { font-size:medium; margin-top:16px; }"
             "h3 { font-size:medium; margin-top:12px; }"
         )
-        blocks = [b for b in self._blocks if b.kind in SHOWN]
+        blocks = self._shown[self._window[0] : self._window[1]]
         if blocks:
             body = pdf_blocks_html(blocks, self._theme, self.endnotes, highlight=self._highlight)
         else:
@@ -88,8 +106,57 @@ class ParagraphsView(BlockText):
                 f'<p style="color:{self._theme.muted}">The text of this document has not been '
                 "read yet, or it has no numbered paragraphs.</p>"
             )
-        self.set_block_html(f"<html><body>{body}</body></html>")
-        self.verticalScrollBar().setValue(position)
+        moving, self._moving = self._moving, True  # a new text's scrolling is no request
+        try:
+            self.set_block_html(f"<html><body>{body}</body></html>")
+            self.verticalScrollBar().setValue(position)
+        finally:
+            self._moving = moving
+
+    def laid_out_range(self) -> tuple[int, int]:
+        """Which of the shown blocks are laid out now: [first, last)."""
+        return self._window
+
+    def _window_around(self, index: int) -> tuple[int, int]:
+        """A stretch of about WINDOW_CHARS characters with block ``index`` in its middle."""
+        shown = self._shown
+        if not shown:
+            return (0, 0)
+        first = last = max(0, min(index, len(shown) - 1))
+        last += 1
+        size = len(shown[first].text)
+        while size < WINDOW_CHARS and (first > 0 or last < len(shown)):
+            if first > 0 and (last >= len(shown) or index - first <= last - index):
+                first -= 1
+                size += len(shown[first].text)
+            else:
+                size += len(shown[last].text)
+                last += 1
+        return (first, last)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        """Near either end of a stretch of a long document, move the stretch on."""
+        if self._moving or self._released is not None:
+            return
+        bar = self.verticalScrollBar()
+        first, last = self._window
+        if value <= bar.minimum() + EDGE_PX and first > 0:
+            self._move_to(first)
+        elif value >= bar.maximum() - EDGE_PX and last < len(self._shown):
+            self._move_to(last - 1)
+
+    def _move_to(self, index: int) -> None:
+        """Lay out the stretch around block ``index``, keeping the block at the top in place."""
+        top = self.top_block_id()
+        self._moving = True
+        try:
+            self._window = self._window_around(index)
+            self.render_blocks()
+            if top:
+                self.scrollToAnchor(anchor_for(top))
+        finally:
+            self._moving = False
 
     def is_released(self) -> bool:
         """True while the pane is switched off and its laid-out text has been let go."""
@@ -107,6 +174,8 @@ class ParagraphsView(BlockText):
         super().showEvent(event)
         if self._released is not None:
             top, self._released = self._released, None
+            if top in self._index:
+                self._window = self._window_around(self._index[top])
             self.render_blocks()
             if top:
                 self.scrollToAnchor(anchor_for(top))

@@ -146,3 +146,55 @@ def test_hidden_pane_lets_its_text_go_and_comes_back_where_it_was(qtbot, view, b
     qtbot.waitUntil(pane.isVisible)
     assert pane.document().characterCount() == full
     assert pane_shows(view, target.id)
+
+
+@pytest.fixture(scope="module")
+def long_report(tmp_path_factory):
+    from tests.factories import make_many_pages_pdf
+
+    path = make_many_pages_pdf(tmp_path_factory.mktemp("long") / "report.pdf", pages=1500)
+    doc = open_pdf(path)
+    try:
+        blocks = extract_blocks(doc, "rep", "rep", timeout=None)
+    finally:
+        doc.close()
+    return path, blocks
+
+
+def test_a_long_documents_pane_lays_out_a_stretch_and_moves_it_with_the_reader(
+    qtbot, long_report
+) -> None:
+    # Issue 12: a 1,500-page report's whole text laid out at once took tens of megabytes.
+    from reader.ui.paragraphs_view import WINDOW_CHARS
+
+    path, blocks = long_report
+    total = sum(len(b.text) for b in blocks)
+    assert total > 5 * WINDOW_CHARS
+    view = DocumentView(path, "rep", "Report", blocks, Theme(), 11)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    pane = view.paragraphs
+    assert pane.document().characterCount() < 1.2 * WINDOW_CHARS
+    first, _last = pane.laid_out_range()
+    assert first == 0
+
+    # A jump far down (a search hit, Go to paragraph) lays out the stretch around it.
+    target = blocks[-3]
+    assert view.show_block(target.id)
+    assert pane.block_position(target.id) is not None
+    assert pane.block_position(blocks[0].id) is None  # the start is let go
+    assert pane.document().characterCount() < 1.2 * WINDOW_CHARS
+
+    # Scrolling the pane to the top of its stretch brings the text before it, keeping the
+    # paragraph the reader was at in place, so reading on upwards never meets an end.
+    view.show_block(blocks[len(blocks) // 2].id)
+    before = pane.laid_out_range()
+    pane.verticalScrollBar().setValue(0)  # the first paragraph of the stretch is at the top
+    qtbot.waitUntil(lambda: pane.laid_out_range()[0] < before[0])
+    assert pane.top_block_id() == blocks[before[0]].id
+    # and to its end, the text after it
+    middle = pane.laid_out_range()
+    pane.verticalScrollBar().setValue(pane.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: pane.laid_out_range()[1] > middle[1])
