@@ -7,6 +7,8 @@ cached (see :func:`reader.core.content.load_pack`), which keeps the parser off s
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import re
 import stat
@@ -14,6 +16,8 @@ import tomllib
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import heading as heading_rule
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
@@ -37,28 +41,111 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 MAX_SOURCE_BYTES = 16 * 1024 * 1024  # one tab's Markdown, or the synonyms file
 
 
-def _parser() -> MarkdownIt:
+@functools.cache
+def _parser(fast: bool = True) -> MarkdownIt:
+    """The pack's Markdown parser: CommonMark with the two containers.
+
+    Inline content is parsed per block by :func:`_inline_text` rather than by markdown-it's
+    core ``inline`` rule, so that text with no inline syntax (most of a pack) skips it. With
+    ``fast``, :func:`_fast_block` takes the commonest lines first (see there); ``fast=False``
+    is the stock rule chain, which the tests compare the fast one against.
+    """
     md = MarkdownIt("commonmark")
     for kind in CONTAINER_KINDS:
         md.use(container_plugin, kind)
+    md.core.ruler.disable(["inline", "text_join"])
+    if fast and md.block.ruler.get_active_rules() == _STOCK_BLOCK_RULES:
+        md.block.ruler.before("code", "fast_block", _fast_block)
     return md
 
 
-def _inline_text(token: Token) -> tuple[str, tuple[Link, ...]]:
-    """Plain text of an inline token, with the positions of its links."""
+# The block rules _fast_block was written against, in markdown-it's order; another set (a
+# different markdown-it or plugin) turns the fast path off rather than risk a different result.
+_STOCK_BLOCK_RULES = [
+    "code",
+    *(f"container_{kind}" for kind in CONTAINER_KINDS),
+    *("fence", "blockquote", "hr", "list", "reference", "html_block", "heading", "lheading"),
+    "paragraph",
+]
+# First characters (after the indent) that some block rule other than lheading and paragraph
+# may act on, at the start of a block or as a line that ends a paragraph: fences, quotes, hr,
+# lists, references, HTML, headings, containers, setext underlines, tables. A line starting
+# with anything else can only start or continue a paragraph.
+_NOT_PLAIN = frozenset("`~>*-_+[<#:=|0123456789")
+_TRIM = getattr(importlib.import_module("markdown_it.rules_block.paragraph"), "mdTrim", str.strip)
+
+
+def _fast_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's own result for the commonest lines, without trying every rule on them.
+
+    markdown-it tries each block rule in turn on every block (and the terminating rules on
+    every line of a paragraph), which is most of its time on a large pack. Each rule first
+    looks at the line's first character, so a ``#`` line can only be an ATX heading (or, if
+    the heading rule refuses it, fall through to the stock chain), and a paragraph whose lines
+    all start with a plain character can be nothing else. Anything less clear-cut returns
+    False and the stock rules run as before.
+    """
+    indent = state.sCount[start] - state.blkIndent
+    first = state.bMarks[start] + state.tShift[start]
+    if indent >= 4 or first >= state.eMarks[start] or silent:
+        return False
+    src = state.src
+    char = src[first]
+    if char == "#":
+        return heading_rule(state, start, end, silent)
+    if char in _NOT_PLAIN:
+        return False
+    b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
+    blk_indent = state.blkIndent
+    line, last = start + 1, state.lineMax  # the paragraph rule reads up to lineMax, not end
+    while line < last:
+        pos = b_marks[line] + t_shift[line]
+        if pos >= e_marks[line]:
+            break  # an empty line ends the paragraph
+        # Lazy or deeply indented lines, and lines a rule may act on: leave them to the rules.
+        if src[pos] in _NOT_PLAIN or s_count[line] < 0 or s_count[line] - blk_indent > 3:
+            return False
+        line += 1
+    # The tokens markdown-it's paragraph rule pushes.
+    content = _TRIM(state.getLines(start, line, blk_indent, False))
+    state.line = line
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [start, line]
+    token = state.push("inline", "", 0)
+    token.content = content
+    token.map = [start, line]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    return True
+
+
+# Characters at which some inline rule of the pack's parser may act (escapes, code spans,
+# emphasis, links and images, autolinks and HTML, entities). markdown-it's text rule stops at a
+# few more ('-', ':', '!', …) but no enabled rule takes them, so they stay text.
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[<&]")
+_LINE_BREAK = re.compile(r" *\n[ \t]*")  # what markdown-it's newline rule drops around a break
+
+
+def _inline_text(md: MarkdownIt, env: dict, content: str) -> tuple[str, tuple[Link, ...]]:
+    """Plain text of an inline token's content, with the positions of its links."""
+    if _INLINE_SYNTAX.search(content) is None:
+        # No inline syntax: markdown-it would give one text run, with a soft or hard break
+        # (read as a space) for each line break, the spaces around it dropped.
+        return (_LINE_BREAK.sub(" ", content) if "\n" in content else content), ()
     parts: list[str] = []
     links: list[Link] = []
     open_links: list[tuple[int, str]] = []
     length = 0
-    for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+    for child in md.inline.parse(content, md, env, []):
+        kind = child.type
+        if kind in _TEXT_TOKENS:
             piece = child.content
-        elif child.type in ("softbreak", "hardbreak"):
+        elif kind in ("softbreak", "hardbreak"):
             piece = " "
-        elif child.type == "link_open":
+        elif kind == "link_open":
             open_links.append((length, str(child.attrs.get("href", ""))))
             continue
-        elif child.type == "link_close":
+        elif kind == "link_close":
             start, href = open_links.pop()
             links.append(Link(start, length, href))
             continue
@@ -68,6 +155,10 @@ def _inline_text(token: Token) -> tuple[str, tuple[Link, ...]]:
         length += len(piece)
     return "".join(parts), tuple(links)
 
+
+# text_special (an escaped character) is text; markdown-it's text_join rule, not run here,
+# would only have renamed and merged it.
+_TEXT_TOKENS = frozenset(("text", "text_special", "code_inline", "html_inline"))
 
 _KIND_PREFIX = {
     "paragraph": "p",
@@ -80,10 +171,14 @@ _KIND_PREFIX = {
 class _TabBuilder:
     """Walks markdown-it tokens of one tab and emits blocks with structural ids."""
 
-    def __init__(self, tab_id: str, tab_title: str, source: Path, slot_ids: set[str]) -> None:
+    def __init__(
+        self, tab_id: str, tab_title: str, source: Path, slot_ids: set[str], md: MarkdownIt
+    ) -> None:
         self.tab_id = tab_id
         self.source = source
         self.slot_ids = slot_ids
+        self.md = md
+        self.env: dict = {}  # markdown-it's environment: the link reference definitions
         self.blocks: list[Block] = []
         self.section = tab_id
         self.section_title = tab_title
@@ -96,7 +191,7 @@ class _TabBuilder:
         return f"{self.source}, line {line}"
 
     def heading(self, token: Token, level: int) -> None:
-        text, links = _inline_text(token)
+        text, links = _inline_text(self.md, self.env, token.content)
         if not text.strip():
             raise ContentError(f"{self._where(token)}: a heading has no text.")
         slug = slugify(text)
@@ -111,18 +206,27 @@ class _TabBuilder:
         self.used_sections.add(slug)
         self.section, self.section_title = slug, text
         self.counters = {}
-        self._add(token, "heading", text, links, level=level, block_id=f"{self.tab_id}.{slug}")
+        self._add(token, "heading", text, links, level, False, f"{self.tab_id}.{slug}")
 
     def text_block(self, token: Token, kind: str, level: int = 0, ordered: bool = False) -> None:
-        text, links = _inline_text(token)
+        text, links = _inline_text(self.md, self.env, token.content)
         if not text.strip():
             return
         prefix = _KIND_PREFIX[kind]
-        self.counters[prefix] = self.counters.get(prefix, 0) + 1
-        block_id = f"{self.tab_id}.{self.section}.{prefix}{self.counters[prefix]}"
-        self._add(token, kind, text, links, level=level, ordered=ordered, block_id=block_id)
+        number = self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        block_id = f"{self.tab_id}.{self.section}.{prefix}{number}"
+        self._add(token, kind, text, links, level, ordered, block_id)
 
-    def _add(self, token: Token, kind: str, text: str, links: tuple[Link, ...], **kw) -> None:
+    def _add(
+        self,
+        token: Token,
+        kind: str,
+        text: str,
+        links: tuple[Link, ...],
+        level: int,
+        ordered: bool,
+        block_id: str,
+    ) -> None:
         for link in links:
             if link.scheme not in LINK_SCHEMES:
                 raise ContentError(
@@ -134,7 +238,6 @@ class _TabBuilder:
                     f"{self._where(token)}: the document slot '{link.value}' is not declared "
                     "in manifest.toml."
                 )
-        block_id = kw.pop("block_id")
         self.blocks.append(
             Block(
                 id=block_id,
@@ -144,9 +247,10 @@ class _TabBuilder:
                 section_title=self.section_title,
                 kind=kind,
                 text=text,
+                level=level,
+                ordered=ordered,
                 links=links,
                 source_line=token.map[0] + 1 if token.map else None,
-                **kw,
             )
         )
 
@@ -181,19 +285,45 @@ def parse_tab(
     tab_id: str, title: str, source: Path, text: str, slot_ids: set[str] | None = None
 ) -> Tab:
     """Turn one tab's Markdown into blocks."""
-    lines = text.splitlines()
-    _check_containers(source, lines)
-    builder = _TabBuilder(tab_id, title, source, slot_ids or set())
-    tokens = _parser().parse(text)
+    return _build_tab(tab_id, title, source, text, slot_ids or set(), fast=True)
+
+
+_CONTAINER_TOKENS = {
+    f"container_{kind}_{end}": (kind if end == "open" else None)
+    for kind in CONTAINER_KINDS
+    for end in ("open", "close")
+}
+_UNSUPPORTED = frozenset(("html_block", "fence", "code_block", "table_open"))
+
+
+def _build_tab(
+    tab_id: str, title: str, source: Path, text: str, slot_ids: set[str], fast: bool
+) -> Tab:
+    if ":::" in text:  # no container line otherwise, and nothing to check
+        _check_containers(source, text.splitlines())
+    md = _parser(fast)
+    builder = _TabBuilder(tab_id, title, source, slot_ids, md)
+    tokens = md.parse(text, builder.env)
     container: str | None = None
     list_stack: list[bool] = []
     in_item = 0
+    previous = ""
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind.startswith("container_") and kind.endswith("_open"):
-            container = kind[len("container_") : -len("_open")]
-        elif kind.startswith("container_") and kind.endswith("_close"):
-            container = None
+        if kind == "inline":
+            if previous == "paragraph_open":
+                if in_item:
+                    builder.text_block(
+                        token, "list-item", level=len(list_stack), ordered=list_stack[-1]
+                    )
+                elif container:
+                    builder.text_block(token, container)
+                else:
+                    builder.text_block(token, "paragraph")
+        elif kind == "heading_open":
+            builder.heading(tokens[index + 1], int(token.tag[1:]))
+        elif kind in _CONTAINER_TOKENS:
+            container = _CONTAINER_TOKENS[kind]
         elif kind in ("bullet_list_open", "ordered_list_open"):
             list_stack.append(kind == "ordered_list_open")
         elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -202,24 +332,13 @@ def parse_tab(
             in_item += 1
         elif kind == "list_item_close":
             in_item -= 1
-        elif kind == "heading_open":
-            level = int(token.tag[1:])
-            builder.heading(tokens[index + 1], level)
-        elif kind == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
-            if in_item:
-                builder.text_block(
-                    token, "list-item", level=len(list_stack), ordered=list_stack[-1]
-                )
-            elif container:
-                builder.text_block(token, container)
-            else:
-                builder.text_block(token, "paragraph")
-        elif kind in ("html_block", "fence", "code_block", "table_open"):
+        elif kind in _UNSUPPORTED:
             line = token.map[0] + 1 if token.map else "?"
             raise ContentError(
                 f"{source}, line {line}: raw HTML, code and tables are not supported in a "
                 "content pack; write plain Markdown text."
             )
+        previous = kind
     if not builder.blocks:
         raise ContentError(f"{source}, line 1: the file has no text.")
     return Tab(tab_id, title, source, tuple(builder.blocks))
