@@ -97,26 +97,42 @@ def _fast_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return False
     b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
     blk_indent = state.blkIndent
-    line, last = start + 1, state.lineMax  # the paragraph rule reads up to lineMax, not end
+    terminators = None
+    # As markdown-it's lheading rule (which must fail) and then its paragraph rule would, in
+    # their order, but with the terminating rules run only on lines they could act on. The
+    # paragraph rule reads up to lineMax, not end.
+    line, last = start + 1, state.lineMax
     while line < last:
         pos = b_marks[line] + t_shift[line]
         if pos >= e_marks[line]:
             break  # an empty line ends the paragraph
-        # Lazy or deeply indented lines, and lines a rule may act on: leave them to the rules.
-        if src[pos] in _NOT_PLAIN or s_count[line] < 0 or s_count[line] - blk_indent > 3:
-            return False
+        char = src[pos]
+        if char not in _NOT_PLAIN or s_count[line] - blk_indent > 3:
+            line += 1  # text, or a lazy continuation line
+            continue
+        if char in "-=" and s_count[line] >= blk_indent:
+            after = state.skipSpaces(state.skipCharsStr(pos, char))
+            if after >= e_marks[line]:
+                return False  # a setext underline: the lheading rule's
+        if s_count[line] >= 0:  # (< 0: a blockquote's lazy line, never a terminator)
+            if terminators is None:
+                terminators = state.md.block.ruler.getRules("paragraph")
+            parent, state.parentType = state.parentType, "paragraph"
+            ends = any(rule(state, line, last, True) for rule in terminators)
+            state.parentType = parent
+            if ends:
+                break
         line += 1
-    # The tokens markdown-it's paragraph rule pushes.
-    content = _TRIM(state.getLines(start, line, blk_indent, False))
+    # One token standing for the paragraph_open, inline and paragraph_close that markdown-it's
+    # paragraph rule would push (no block rule reads them back; only _build_tab does).
+    token = state.push(_PLAIN_PARAGRAPH, "p", 0)
+    token.content = _TRIM(state.getLines(start, line, blk_indent, False))
+    token.map = [start, line]
     state.line = line
-    token = state.push("paragraph_open", "p", 1)
-    token.map = [start, line]
-    token = state.push("inline", "", 0)
-    token.content = content
-    token.map = [start, line]
-    token.children = []
-    state.push("paragraph_close", "p", -1)
     return True
+
+
+_PLAIN_PARAGRAPH = "plain_paragraph"
 
 
 # Characters at which some inline rule of the pack's parser may act (escapes, code spans,
@@ -310,8 +326,8 @@ def _build_tab(
     previous = ""
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind == "inline":
-            if previous == "paragraph_open":
+        if kind == _PLAIN_PARAGRAPH or kind == "inline":
+            if kind == _PLAIN_PARAGRAPH or previous == "paragraph_open":
                 if in_item:
                     builder.text_block(
                         token, "list-item", level=len(list_stack), ordered=list_stack[-1]
