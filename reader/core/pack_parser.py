@@ -17,7 +17,6 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_block import heading as heading_rule
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
@@ -92,7 +91,7 @@ def _fast_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     src = state.src
     char = src[first]
     if char == "#":
-        return heading_rule(state, start, end, silent)
+        return _atx_heading(state, start, first)
     if char in _NOT_PLAIN:
         return False
     b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
@@ -133,6 +132,25 @@ def _fast_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 
 
 _PLAIN_PARAGRAPH = "plain_paragraph"
+_PLAIN_HEADING = "plain_heading"
+_ATX_OPENING = re.compile(r"#{1,6}(?=[ \t]|\Z)")
+
+
+def _atx_heading(state: StateBlock, line: int, first: int) -> bool:
+    """markdown-it's heading rule, giving one token for its heading_open, inline and close."""
+    end = state.eMarks[line]
+    opening = _ATX_OPENING.match(state.src, first, end)
+    if opening is None:
+        return False  # seven #s, or "#word": the stock rules decide what it is
+    text = state.src[opening.end() : end].rstrip(" \t")
+    without_closing = text.rstrip("#")  # "## Title ##": the closing #s go, after a space
+    if without_closing and without_closing[-1] in " \t":
+        text = without_closing
+    token = state.push(_PLAIN_HEADING, f"h{len(opening.group())}", 0)
+    token.content = _TRIM(text)
+    token.map = [line, line + 1]
+    state.line = line + 1
+    return True
 
 
 # Characters at which some inline rule of the pack's parser may act (escapes, code spans,
@@ -201,6 +219,7 @@ class _TabBuilder:
         self.counters: dict[str, int] = {}
         self.used_sections: set[str] = set()
         self.next_suffix: dict[str, int] = {}  # per slug: the next "-n" to try (keeps it linear)
+        self.slugs: dict[str, str] = {}  # heading text → slugify(text), for repeated headings
 
     def _where(self, token: Token) -> str:
         line = token.map[0] + 1 if token.map else "?"
@@ -210,7 +229,7 @@ class _TabBuilder:
         text, links = _inline_text(self.md, self.env, token.content)
         if not text.strip():
             raise ContentError(f"{self._where(token)}: a heading has no text.")
-        slug = slugify(text)
+        slug = self.slugs.get(text) or self.slugs.setdefault(text, slugify(text))
         base = slug
         if slug in self.used_sections:
             n = self.next_suffix.get(base, 2)
@@ -336,6 +355,8 @@ def _build_tab(
                     builder.text_block(token, container)
                 else:
                     builder.text_block(token, "paragraph")
+        elif kind == _PLAIN_HEADING:
+            builder.heading(token, int(token.tag[1:]))
         elif kind == "heading_open":
             builder.heading(tokens[index + 1], int(token.tag[1:]))
         elif kind in _CONTAINER_TOKENS:
