@@ -166,6 +166,10 @@ def _inline_text(md: MarkdownIt, env: dict, content: str) -> tuple[str, tuple[Li
         # No inline syntax: markdown-it would give one text run, with a soft or hard break
         # (read as a space) for each line break, the spaces around it dropped.
         return (_LINE_BREAK.sub(" ", content) if "\n" in content else content), ()
+    if _ONLY_SIMPLE_LINKS.fullmatch(content):
+        simple = _simple_links(md, content)
+        if simple is not None:
+            return simple
     parts: list[str] = []
     links: list[Link] = []
     open_links: list[tuple[int, str]] = []
@@ -187,6 +191,40 @@ def _inline_text(md: MarkdownIt, env: dict, content: str) -> tuple[str, tuple[Li
             continue
         parts.append(piece)
         length += len(piece)
+    return "".join(parts), tuple(links)
+
+
+# Text whose only syntax is links like [label](scheme:target), with nothing to unescape in
+# either part, no image (a "!" before the "["), no title and no line break inside: the commonest
+# syntax in a pack, and one whose result markdown-it makes plain (see _simple_links).
+_LABEL = r"[^\\`*_\[\]<&\n]*"
+_TARGET = r"[^\\`*_\[\]<&\s()\"'\x00-\x1f\x7f]+"
+_SIMPLE_LINK = re.compile(rf"(?<!!)\[({_LABEL})\]\(({_TARGET})\)")
+_ONLY_SIMPLE_LINKS = re.compile(rf"(?:[^\\`*_\[\]<&]|{_SIMPLE_LINK.pattern})*")
+
+
+def _simple_links(md: MarkdownIt, content: str) -> tuple[str, tuple[Link, ...]] | None:
+    """The text and links of content that _ONLY_SIMPLE_LINKS matches, as markdown-it gives
+    them: the label is the link's text, the target goes through markdown-it's own
+    normalizeLink; None (parse it fully) when markdown-it's validateLink refuses a target."""
+    parts: list[str] = []
+    links: list[Link] = []
+    length = done = 0
+    for match in _SIMPLE_LINK.finditer(content):
+        href = md.normalizeLink(match.group(2))
+        if not md.validateLink(href):
+            return None
+        before = content[done : match.start()]
+        if "\n" in before:
+            before = _LINE_BREAK.sub(" ", before)
+        label = match.group(1)
+        parts += (before, label)
+        length += len(before)
+        links.append(Link(length, length + len(label), href))
+        length += len(label)
+        done = match.end()
+    rest = content[done:]
+    parts.append(_LINE_BREAK.sub(" ", rest) if "\n" in rest else rest)
     return "".join(parts), tuple(links)
 
 
