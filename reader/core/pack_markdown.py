@@ -63,10 +63,11 @@ def _fast_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 
     markdown-it tries each block rule in turn on every block (and the terminating rules on
     every line of a paragraph), which is most of its time on a large pack. Each rule first
-    looks at the line's first character, so a ``#`` line can only be an ATX heading (or, if
-    the heading rule refuses it, fall through to the stock chain), and a paragraph whose lines
-    all start with a plain character can be nothing else. Anything less clear-cut returns
-    False and the stock rules run as before.
+    looks at the line's first character, so a ``#`` line can only be an ATX heading (read as
+    the heading rule reads it; one it would refuse goes to the stock chain), and a line that
+    starts with a plain character can only start a paragraph, which goes on until an empty
+    line or a line that a terminating rule takes. Anything less clear-cut returns False and
+    the stock rules run as before. Each paragraph or heading is one token (see below).
     """
     indent = state.sCount[start] - state.blkIndent
     first = state.bMarks[start] + state.tShift[start]
