@@ -152,9 +152,9 @@ _LINK_FIELDS = tuple(f.name for f in dataclasses.fields(Link))
 
 
 def _block_data(block: Block) -> dict:
-    """What :func:`reader.core.model.block_to_dict` gives, without ``dataclasses.asdict``'s deep copy of every
-    value: that copy was most of the time of caching a large pack (issue 14). The tests check
-    that the two agree."""
+    """What :func:`reader.core.model.block_to_dict` gives, without ``dataclasses.asdict``'s
+    deep copy of every value: that copy was most of the time of caching a large pack (issue
+    14). The tests check that the two agree."""
     data = {name: getattr(block, name) for name in _BLOCK_FIELDS}
     data["links"] = tuple(
         {name: getattr(link, name) for name in _LINK_FIELDS} for link in block.links

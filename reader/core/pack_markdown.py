@@ -202,8 +202,8 @@ def _simple_links(md: MarkdownIt, content: str) -> tuple[str, tuple[Link, ...]] 
     links: list[Link] = []
     length = done = 0
     for match in _SIMPLE_LINK.finditer(content):
-        href = md.normalizeLink(match.group(2))
-        if not md.validateLink(href):
+        href = _link_target(md, match.group(2))
+        if href is None:
             return None
         before = content[done : match.start()]
         if "\n" in before:
@@ -217,6 +217,15 @@ def _simple_links(md: MarkdownIt, content: str) -> tuple[str, tuple[Link, ...]] 
     rest = content[done:]
     parts.append(_LINE_BREAK.sub(" ", rest) if "\n" in rest else rest)
     return "".join(parts), tuple(links)
+
+
+@functools.lru_cache(maxsize=4096)
+def _link_target(md: MarkdownIt, target: str) -> str | None:
+    """markdown-it's normalizeLink of a link target, or None where its validateLink refuses
+    it. A pure function of the text, and a slow one (a URL parse): a pack links to the same
+    few places again and again."""
+    href = md.normalizeLink(target)
+    return href if md.validateLink(href) else None
 
 
 # text_special (an escaped character) is text; markdown-it's text_join rule, not run here,

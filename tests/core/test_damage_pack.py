@@ -226,7 +226,7 @@ def test_a_large_pack_parses_in_linear_time(tmp_path, shape, size) -> None:
     big, big_size = _timed_parse(tmp_path / "big", shape, size)
     # Linear: ten times the text may take at most about twice ten times as long, plus a
     # second for a busy machine; quadratic parsing took minutes here. (A 5 MB pack of the
-    # first shape parses in about 1.2 s on the 2-core test machine; see
+    # first shape parses in about 0.9 s on the 2-core test machine; see
     # tests/bench/bench_pack.py. No fixed bound here: timings depend on the machine.)
     assert big < 2.0 * (big_size / small_size) * small + 1.0, (shape, small, big)
 
