@@ -12,6 +12,7 @@ structure, so it is the same on every run and every machine.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from reader.core.model import (
     Slot,
     Tab,
     block_from_dict,
-    block_to_dict,
     slugify,
 )
 
@@ -68,10 +68,11 @@ def load_pack(root: Path, cache_dir: Path | None = None) -> ContentPack:
     if cache_file is not None:
         from reader.core.atomic import write_text_atomic
 
-        data = _pack_to_json(pack)
-        payload = {"key": key, "digest": _digest(data), "pack": data}
+        # The pack is serialised once: the digest is of this very text (see _digest).
+        text = _canonical(_pack_to_json(pack))
+        payload = f'{{"key": {json.dumps(key)}, "digest": "{_sha256(text)}", "pack": {text}}}'
         with contextlib.suppress(OSError, ValueError):
-            write_text_atomic(cache_file, json.dumps(payload))
+            write_text_atomic(cache_file, payload)
     return pack
 
 
@@ -112,9 +113,16 @@ def _read_cache(path: Path, key: str, root: Path) -> ContentPack | None:
 
 
 def _digest(data: dict) -> str:
+    return _sha256(_canonical(data))
+
+
+def _canonical(data: dict) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=True)
+
+
+def _sha256(text: str) -> str:
     import hashlib
 
-    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
@@ -130,13 +138,29 @@ def _pack_to_json(pack: ContentPack) -> dict:
                 "id": t.id,
                 "title": t.title,
                 "source": str(t.source),
-                "blocks": [block_to_dict(b) for b in t.blocks],
+                "blocks": [_block_data(b) for b in t.blocks],
             }
             for t in pack.tabs
         ],
         "slots": [{k: getattr(s, k) for k in s.__dataclass_fields__} for s in pack.slots],
         "references": [{k: getattr(r, k) for k in r.__dataclass_fields__} for r in pack.references],
     }
+
+
+_BLOCK_FIELDS = tuple(f.name for f in dataclasses.fields(Block))
+_LINK_FIELDS = tuple(f.name for f in dataclasses.fields(Link))
+
+
+def _block_data(block: Block) -> dict:
+    """What :func:`reader.core.model.block_to_dict` gives, without ``dataclasses.asdict``'s
+    deep copy of every value: that copy was most of the time of caching a large pack (issue
+    14). The tests check that the two agree."""
+    data = {name: getattr(block, name) for name in _BLOCK_FIELDS}
+    data["links"] = tuple(
+        {name: getattr(link, name) for name in _LINK_FIELDS} for link in block.links
+    )
+    data["bbox"] = list(block.bbox) if block.bbox is not None else None
+    return data
 
 
 def _pack_from_json(data: dict, root: Path) -> ContentPack:

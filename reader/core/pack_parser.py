@@ -1,21 +1,24 @@
 """Parsing a content pack: TOML manifest and Markdown tabs → :class:`ContentPack`.
 
-Markdown is parsed by markdown-it-py with the ``container`` plugin (``::: example``,
-``::: copyright``). This module is imported only when the pack has changed since it was last
-cached (see :func:`reader.core.content.load_pack`), which keeps the parser off start-up.
+Markdown is read by markdown-it-py with the ``container`` plugin (``::: example``,
+``::: copyright``), configured in :mod:`reader.core.pack_markdown`; this module turns its
+tokens into blocks with structural ids, in one pass. It is imported only when the pack has
+changed since it was last cached (see :func:`reader.core.content.load_pack`), which keeps the
+parser off start-up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 import stat
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
 
 from reader.core.errors import ContentError
 from reader.core.model import (
@@ -29,44 +32,18 @@ from reader.core.model import (
     Tab,
     slugify,
 )
+from reader.core.pack_markdown import (
+    CONTAINER_KINDS,
+    PLAIN_HEADING,
+    PLAIN_PARAGRAPH,
+    inline_text,
+    markdown_parser,
+)
 
-CONTAINER_KINDS = ("example", "copyright")
 LINK_SCHEMES = ("ref", "slot", "para", "tab", "http", "https")
 URL_SCHEMES = ("https", "http", "mailto")  # what a reference's address may be
 MAX_MANIFEST_BYTES = 1024 * 1024
 MAX_SOURCE_BYTES = 16 * 1024 * 1024  # one tab's Markdown, or the synonyms file
-
-
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark")
-    for kind in CONTAINER_KINDS:
-        md.use(container_plugin, kind)
-    return md
-
-
-def _inline_text(token: Token) -> tuple[str, tuple[Link, ...]]:
-    """Plain text of an inline token, with the positions of its links."""
-    parts: list[str] = []
-    links: list[Link] = []
-    open_links: list[tuple[int, str]] = []
-    length = 0
-    for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
-            piece = child.content
-        elif child.type in ("softbreak", "hardbreak"):
-            piece = " "
-        elif child.type == "link_open":
-            open_links.append((length, str(child.attrs.get("href", ""))))
-            continue
-        elif child.type == "link_close":
-            start, href = open_links.pop()
-            links.append(Link(start, length, href))
-            continue
-        else:
-            continue
-        parts.append(piece)
-        length += len(piece)
-    return "".join(parts), tuple(links)
 
 
 _KIND_PREFIX = {
@@ -80,26 +57,32 @@ _KIND_PREFIX = {
 class _TabBuilder:
     """Walks markdown-it tokens of one tab and emits blocks with structural ids."""
 
-    def __init__(self, tab_id: str, tab_title: str, source: Path, slot_ids: set[str]) -> None:
+    def __init__(
+        self, tab_id: str, tab_title: str, source: Path, slot_ids: set[str], fast: bool
+    ) -> None:
         self.tab_id = tab_id
         self.source = source
         self.slot_ids = slot_ids
+        self.md = markdown_parser(fast)
+        self.fast = fast
+        self.env: dict = {}  # markdown-it's environment: the link reference definitions
         self.blocks: list[Block] = []
         self.section = tab_id
         self.section_title = tab_title
         self.counters: dict[str, int] = {}
         self.used_sections: set[str] = set()
         self.next_suffix: dict[str, int] = {}  # per slug: the next "-n" to try (keeps it linear)
+        self.slugs: dict[str, str] = {}  # heading text → slugify(text), for repeated headings
 
     def _where(self, token: Token) -> str:
         line = token.map[0] + 1 if token.map else "?"
         return f"{self.source}, line {line}"
 
     def heading(self, token: Token, level: int) -> None:
-        text, links = _inline_text(token)
+        text, links = inline_text(self.md, self.env, token.content, self.fast)
         if not text.strip():
             raise ContentError(f"{self._where(token)}: a heading has no text.")
-        slug = slugify(text)
+        slug = self.slugs.get(text) or self.slugs.setdefault(text, slugify(text))
         base = slug
         if slug in self.used_sections:
             n = self.next_suffix.get(base, 2)
@@ -111,18 +94,27 @@ class _TabBuilder:
         self.used_sections.add(slug)
         self.section, self.section_title = slug, text
         self.counters = {}
-        self._add(token, "heading", text, links, level=level, block_id=f"{self.tab_id}.{slug}")
+        self._add(token, "heading", text, links, level, False, f"{self.tab_id}.{slug}")
 
     def text_block(self, token: Token, kind: str, level: int = 0, ordered: bool = False) -> None:
-        text, links = _inline_text(token)
+        text, links = inline_text(self.md, self.env, token.content, self.fast)
         if not text.strip():
             return
         prefix = _KIND_PREFIX[kind]
-        self.counters[prefix] = self.counters.get(prefix, 0) + 1
-        block_id = f"{self.tab_id}.{self.section}.{prefix}{self.counters[prefix]}"
-        self._add(token, kind, text, links, level=level, ordered=ordered, block_id=block_id)
+        number = self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        block_id = f"{self.tab_id}.{self.section}.{prefix}{number}"
+        self._add(token, kind, text, links, level, ordered, block_id)
 
-    def _add(self, token: Token, kind: str, text: str, links: tuple[Link, ...], **kw) -> None:
+    def _add(
+        self,
+        token: Token,
+        kind: str,
+        text: str,
+        links: tuple[Link, ...],
+        level: int,
+        ordered: bool,
+        block_id: str,
+    ) -> None:
         for link in links:
             if link.scheme not in LINK_SCHEMES:
                 raise ContentError(
@@ -134,7 +126,6 @@ class _TabBuilder:
                     f"{self._where(token)}: the document slot '{link.value}' is not declared "
                     "in manifest.toml."
                 )
-        block_id = kw.pop("block_id")
         self.blocks.append(
             Block(
                 id=block_id,
@@ -144,9 +135,10 @@ class _TabBuilder:
                 section_title=self.section_title,
                 kind=kind,
                 text=text,
+                level=level,
+                ordered=ordered,
                 links=links,
                 source_line=token.map[0] + 1 if token.map else None,
-                **kw,
             )
         )
 
@@ -181,19 +173,64 @@ def parse_tab(
     tab_id: str, title: str, source: Path, text: str, slot_ids: set[str] | None = None
 ) -> Tab:
     """Turn one tab's Markdown into blocks."""
-    lines = text.splitlines()
-    _check_containers(source, lines)
-    builder = _TabBuilder(tab_id, title, source, slot_ids or set())
-    tokens = _parser().parse(text)
+    with _collector_paused():
+        return _build_tab(tab_id, title, source, text, slot_ids or set(), fast=True)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector kept off while a tab is parsed.
+
+    Parsing makes hundreds of thousands of tokens and blocks, none in a reference cycle (they
+    are freed by reference counting as usual); the collector would only walk the growing heap
+    again and again, a quarter to a third of a 5 MB pack's parse time (issue 14).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_CONTAINER_TOKENS = {
+    f"container_{kind}_{end}": (kind if end == "open" else None)
+    for kind in CONTAINER_KINDS
+    for end in ("open", "close")
+}
+_UNSUPPORTED = frozenset(("html_block", "fence", "code_block", "table_open"))
+
+
+def _build_tab(
+    tab_id: str, title: str, source: Path, text: str, slot_ids: set[str], fast: bool
+) -> Tab:
+    if ":::" in text:  # no container line otherwise, and nothing to check
+        _check_containers(source, text.splitlines())
+    builder = _TabBuilder(tab_id, title, source, slot_ids, fast)
+    tokens = builder.md.parse(text, builder.env)
     container: str | None = None
     list_stack: list[bool] = []
     in_item = 0
+    previous = ""
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind.startswith("container_") and kind.endswith("_open"):
-            container = kind[len("container_") : -len("_open")]
-        elif kind.startswith("container_") and kind.endswith("_close"):
-            container = None
+        if kind == PLAIN_PARAGRAPH or kind == "inline":
+            if kind == PLAIN_PARAGRAPH or previous == "paragraph_open":
+                if in_item:
+                    builder.text_block(
+                        token, "list-item", level=len(list_stack), ordered=list_stack[-1]
+                    )
+                elif container:
+                    builder.text_block(token, container)
+                else:
+                    builder.text_block(token, "paragraph")
+        elif kind == PLAIN_HEADING:
+            builder.heading(token, int(token.tag[1:]))
+        elif kind == "heading_open":
+            builder.heading(tokens[index + 1], int(token.tag[1:]))
+        elif kind in _CONTAINER_TOKENS:
+            container = _CONTAINER_TOKENS[kind]
         elif kind in ("bullet_list_open", "ordered_list_open"):
             list_stack.append(kind == "ordered_list_open")
         elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -202,24 +239,13 @@ def parse_tab(
             in_item += 1
         elif kind == "list_item_close":
             in_item -= 1
-        elif kind == "heading_open":
-            level = int(token.tag[1:])
-            builder.heading(tokens[index + 1], level)
-        elif kind == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
-            if in_item:
-                builder.text_block(
-                    token, "list-item", level=len(list_stack), ordered=list_stack[-1]
-                )
-            elif container:
-                builder.text_block(token, container)
-            else:
-                builder.text_block(token, "paragraph")
-        elif kind in ("html_block", "fence", "code_block", "table_open"):
+        elif kind in _UNSUPPORTED:
             line = token.map[0] + 1 if token.map else "?"
             raise ContentError(
                 f"{source}, line {line}: raw HTML, code and tables are not supported in a "
                 "content pack; write plain Markdown text."
             )
+        previous = kind
     if not builder.blocks:
         raise ContentError(f"{source}, line 1: the file has no text.")
     return Tab(tab_id, title, source, tuple(builder.blocks))

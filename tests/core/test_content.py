@@ -207,3 +207,29 @@ def test_cached_load_skips_the_markdown_parser(content_dir: Path, tmp_path: Path
         for _ in range(2)
     ]
     assert [r.stdout.strip() for r in runs] == ["True", "False"], runs[-1].stderr
+
+
+def test_the_cache_writes_blocks_in_the_one_block_format(pack) -> None:
+    # content.py writes blocks without dataclasses.asdict (issue 14): the same dicts, in the
+    # same order, as block_to_dict, for the bundled blocks and a block with every field set.
+    from reader.core.content import _block_data
+    from reader.core.model import Block, Link, block_to_dict
+
+    full = Block(
+        id="d.p1",
+        document="guidance-pdf",
+        tab="guidance",
+        section="s",
+        section_title="S",
+        kind="pdf-paragraph",
+        text="Some text",
+        paragraph="85(a)",
+        level=2,
+        ordered=True,
+        links=(Link(0, 4, "ref:x"), Link(5, 9, "para:85")),
+        page=3,
+        bbox=(1.0, 2.5, 3.0, 4.0),
+        source_line=7,
+    )
+    for block in (full, *(b for tab in pack.tabs for b in tab.blocks)):
+        assert list(_block_data(block).items()) == list(block_to_dict(block).items())
