@@ -12,7 +12,6 @@ structure, so it is the same on every run and every machine.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from reader.core.model import (
     Slot,
     Tab,
     block_from_dict,
+    block_to_dict,
     slugify,
 )
 
@@ -138,29 +138,13 @@ def _pack_to_json(pack: ContentPack) -> dict:
                 "id": t.id,
                 "title": t.title,
                 "source": str(t.source),
-                "blocks": [_block_data(b) for b in t.blocks],
+                "blocks": [block_to_dict(b) for b in t.blocks],
             }
             for t in pack.tabs
         ],
         "slots": [{k: getattr(s, k) for k in s.__dataclass_fields__} for s in pack.slots],
         "references": [{k: getattr(r, k) for k in r.__dataclass_fields__} for r in pack.references],
     }
-
-
-_BLOCK_FIELDS = tuple(f.name for f in dataclasses.fields(Block))
-_LINK_FIELDS = tuple(f.name for f in dataclasses.fields(Link))
-
-
-def _block_data(block: Block) -> dict:
-    """What :func:`reader.core.model.block_to_dict` gives, without ``dataclasses.asdict``'s
-    deep copy of every value: that copy was most of the time of caching a large pack (issue
-    14). The tests check that the two agree."""
-    data = {name: getattr(block, name) for name in _BLOCK_FIELDS}
-    data["links"] = tuple(
-        {name: getattr(link, name) for name in _LINK_FIELDS} for link in block.links
-    )
-    data["bbox"] = list(block.bbox) if block.bbox is not None else None
-    return data
 
 
 def _pack_from_json(data: dict, root: Path) -> ContentPack:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PAGE_DOCUMENT = "page"
@@ -219,11 +219,21 @@ class BlockRef:
 # --------------------------------------------------------------------------- block JSON
 
 
+_BLOCK_FIELDS = tuple(f.name for f in fields(Block))
+_LINK_FIELDS = tuple(f.name for f in fields(Link))
+
+
 def block_to_dict(block: Block) -> dict:
     """Every field of a block as JSON-ready data: the one internal format (library files, the
     safe-open child's answer, the parsed-pack cache). ``Block.to_json`` is the public summary
-    that ``reader blocks --json`` prints."""
-    data = asdict(block)
+    that ``reader blocks --json`` prints.
+
+    Not ``dataclasses.asdict``: its deep copy of every value was most of the time of caching a
+    large pack and of storing a long document's blocks (issue 14)."""
+    data = {name: getattr(block, name) for name in _BLOCK_FIELDS}
+    data["links"] = tuple(
+        {name: getattr(link, name) for name in _LINK_FIELDS} for link in block.links
+    )
     data["bbox"] = list(block.bbox) if block.bbox is not None else None
     return data
 

@@ -21,13 +21,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.core import checker_process
 from reader.core.checker_process import CHILD_FLAG
 from reader.core.errors import DEFAULT_TIMEOUT, DocumentError, PasswordRequired
-from reader.core.model import Block, Link
+from reader.core.model import Block, block_from_dict, block_to_dict
 from reader.core.pdfdoc import open_pdf
 from reader.core.pdfinspect import inspect_pdf, read_pdf
 from reader.core.pdfparagraphs import extract_blocks
@@ -193,21 +193,6 @@ def _send_first_page(doc) -> None:
     sys.stdout.flush()
     if os.environ.get(CRASH_ENV) == "after-first-page":
         os.abort()  # tests: MuPDF dying on a later page, after page 1 was shown
-
-
-def block_to_dict(block: Block) -> dict:
-    """Every field of a block, as JSON-ready data."""
-    data = asdict(block)
-    data["bbox"] = list(block.bbox) if block.bbox is not None else None
-    return data
-
-
-def block_from_dict(data: dict) -> Block:
-    data = dict(data)
-    data["links"] = tuple(Link(**link) for link in data.get("links", ()))
-    if data.get("bbox") is not None:
-        data["bbox"] = tuple(data["bbox"])
-    return Block(**data)
 
 
 # --------------------------------------------------------------------------- the parent
