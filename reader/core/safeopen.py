@@ -328,19 +328,29 @@ def examine_in_subprocess(
         "first_page": on_first_page is not None,
     }
 
+    blocks: list[Block] = []
+    bad: list[object] = []
+
     def on_message(message: dict) -> None:
+        # The blocks come one per line, so neither process holds the whole text as one JSON
+        # string (a 13 MB-text PDF's answer was tens of megabytes in each).
+        if "block" in message:
+            try:
+                blocks.append(block_from_dict(message["block"]))
+            except (TypeError, KeyError, ValueError) as exc:
+                bad.append(exc)
+            return
         page = message.get("first_page")
         if on_first_page is not None and isinstance(page, dict):
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 on_first_page(first_page_from(page))
 
     result = _run_child(request, path, timeout, on_message)
-    try:
-        return result["info"], [block_from_dict(item) for item in result["blocks"]]
-    except (TypeError, KeyError, ValueError):
+    if bad or not isinstance(result, dict) or result.get("blocks") != len(blocks):
         raise DocumentError(
             f"{display_name(path)} could not be opened: the PDF library stopped while reading it."
-        ) from None
+        )
+    return result["info"], blocks
 
 
 def rebase_blocks(
@@ -405,7 +415,9 @@ def _answer(request: dict) -> dict:
     if request.get("op") == "examine":
         early = _send_first_page if request.get("first_page") else None
         info, blocks = examine_file(path, password, on_open=early)
-        return {"ok": True, "result": {"info": info, "blocks": [block_to_dict(b) for b in blocks]}}
+        for block in blocks:  # one line each: see examine_in_subprocess
+            sys.stdout.write(json.dumps({"block": block_to_dict(block)}) + "\n")
+        return {"ok": True, "result": {"info": info, "blocks": len(blocks)}}
     return {"ok": True, "result": inspect_file(path, password)}
 
 

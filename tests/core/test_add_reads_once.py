@@ -42,10 +42,16 @@ def counted(monkeypatch) -> list[str]:
     return calls
 
 
-def test_examining_a_pdf_reads_its_text_once(tmp_path, counted) -> None:
+def test_examining_a_pdf_reads_its_text_once(tmp_path, counted, capsys) -> None:
+    import json
+
     path = make_guidance_pdf(tmp_path / "guidance.pdf", pages=6, paragraphs=14).path
     answer = safeopen._answer({"op": "examine", "path": str(path)})
-    info, blocks = answer["result"]["info"], answer["result"]["blocks"]
+    # the child's blocks go out one line each, before its answer
+    lines = capsys.readouterr().out.splitlines()
+    blocks = [json.loads(line)["block"] for line in lines]
+    info = answer["result"]["info"]
+    assert answer["result"]["blocks"] == len(blocks)
     assert counted == [safeopen.EXAMINED]
     # the summary is counted from the same blocks the library stores
     assert info["blocks"] == len(blocks)
