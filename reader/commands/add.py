@@ -16,9 +16,13 @@ def add_parser(commands, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from reader.core import checker_process
     from reader.core.errors import DocumentError
     from reader.core.library import LibraryError
 
+    # The file is checked in a child process that spends its first 0.2 s starting Python and
+    # PyMuPDF: start it now, on the other core, while this process loads the pack and library.
+    checker_process.prestart()
     services = open_services(args)
     try:
         result = services.library.add(args.file, slot_id=args.slot)
