@@ -59,7 +59,11 @@ class InstanceGuard:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not self._lock.try_acquire():
             return False
-        self.inbox.mkdir(exist_ok=True)
+        try:
+            self.inbox.mkdir(exist_ok=True)
+        except OSError:
+            self._lock.release()  # no inbox, no guard: a second launch starts on its own
+            raise
         # Requests left by a launch that gave up (or died) before this copy started are stale.
         for leftover in self.inbox.glob("*" + REQUEST_SUFFIX):
             with contextlib.suppress(OSError):

@@ -209,3 +209,24 @@ def _cli(argv: list[str]) -> dict:
     )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_damaged_instance_files_never_stop_a_start(tmp_path: Path) -> None:
+    # Issue 14: nothing the app keeps may stop it. A folder where the lock file goes, or a file
+    # where the inbox goes: the launch starts its own window, and says nothing is handed over.
+    locked_dir = tmp_path / "lock-is-a-folder"
+    (locked_dir / "instance.lock").mkdir(parents=True)
+    launch = hand_off(locked_dir, tmp_path / "a.pdf")
+    assert not launch.handed_off
+
+    inbox_file = tmp_path / "inbox-is-a-file"
+    inbox_file.mkdir()
+    (inbox_file / "inbox").write_text("not a folder", encoding="utf-8")
+    first = hand_off(inbox_file, None)
+    assert not first.handed_off
+    second = hand_off(inbox_file, tmp_path / "b.pdf", timeout_s=0.5)
+    assert not second.handed_off  # nowhere to leave a request: it starts on its own
+    assert (inbox_file / "inbox").read_text(encoding="utf-8") == "not a folder"  # untouched
+    for launch in (first, second):
+        if launch.guard is not None:
+            launch.guard.release()
