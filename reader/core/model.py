@@ -55,6 +55,8 @@ class Block:
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     source_line: int | None = None
+    # A PDF box's own title (its first, bold line), which ``text`` begins with; else None.
+    title: str | None = None
 
     def to_json(self) -> dict:
         return {

@@ -80,6 +80,7 @@ class _Pending:
     indent: float = 0.0  # where an item's own text starts: lines left of it end the item
     last_letter: str | None = None
     items: int = 0  # list items counted under this block, for their ids
+    title_parts: int = 0  # a box: how many of its first parts are its bold title
 
     def add(self, text: str, line: Line) -> None:
         if text:
@@ -176,6 +177,11 @@ class _Builder:
             paragraph = p.label
             if p.kind == "list-item" and p.parent is not None:
                 paragraph = p.parent.label
+            title = None
+            if p.kind == "box" and 0 < p.title_parts < len(p.parts):
+                title = strip_markers(join_lines(p.parts[: p.title_parts], self.known))
+                if not text.startswith(title):
+                    title = None
             out.append(
                 Block(
                     id=self._id(p, per_page),
@@ -190,6 +196,7 @@ class _Builder:
                     links=links,
                     page=p.page,
                     bbox=tuple(p.rect) if p.rect else None,
+                    title=title,
                 )
             )
         return out
@@ -281,7 +288,10 @@ class _Builder:
             self.box_item = None
             if self.box_block is None:
                 self.box_block = self._new("box", line)
-            self.box_block.add(line.text, line)
+            box = self.box_block
+            if line.bold and box.title_parts == len(box.parts):
+                box.title_parts += 1  # the box opens with bold lines: its title
+            box.add(line.text, line)
 
     def endnote(self, number: int, text: str, line: Line) -> None:
         self.last_note = number

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from reader.core.model import Block, ContentPack, Link
@@ -233,6 +233,24 @@ def _with_markers(block: Block, theme: Theme, terms: Iterable[str], notes: dict[
     return "".join(out)
 
 
+def _titled(block: Block, theme: Theme, terms: Iterable[str], notes: dict[int, str]) -> str:
+    """A box's text with its own title set bold on a line of its own, as the booklet sets it."""
+    cut = len(block.title or "")
+    rest_at = cut + (len(block.text[cut:]) - len(block.text[cut:].lstrip()))
+
+    def part(start: int, end: int) -> Block:
+        links = tuple(
+            Link(link.start - start, link.end - start, link.target)
+            for link in block.links
+            if start <= link.start and link.end <= end
+        )
+        return replace(block, text=block.text[start:end], links=links)
+
+    title = _with_markers(part(0, cut), theme, terms, notes)
+    rest = _with_markers(part(rest_at, len(block.text)), theme, terms, notes)
+    return f"<b>{title}</b><br>{rest}"
+
+
 def pdf_blocks_html(
     blocks: Iterable[Block],
     theme: Theme,
@@ -271,6 +289,8 @@ def pdf_blocks_html(
                 f'<p style="font-size:small; margin-left:18px; {mark}">{anchor}{label}{body}</p>'
             )
         elif block.kind == "box":
+            if block.title and block.text.startswith(block.title):
+                body = _titled(block, theme, highlight.get(block.id, ()), tips)
             text = f'<p style="line-height:140%">{anchor}{body}</p>'
             out.append(boxed(text, theme.example, theme.example_border))
         elif block.kind == "list-item":

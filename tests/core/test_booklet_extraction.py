@@ -195,3 +195,30 @@ def test_alternating_footers_go_even_in_a_two_page_file(tmp_path):
     blocks = extract_blocks(open_pdf(tmp_path / "short.pdf"), DOC, "t")
     assert [b.paragraph for b in blocks] == [str(n) for n in range(1, 7)]
     assert not [b for b in blocks if bk.FOOTER in b.text]
+
+
+BOX_TITLES = (
+    "The duties of a test doctor",
+    "Quotation from a test panel",
+    "Case study: a test ward",
+)
+
+
+def test_a_boxs_bold_first_line_is_its_title_and_is_set_apart(extracted):
+    # The booklet sets a box's title in bold on its own line; the pane shows it that way too,
+    # while the block's text (what search, notes and printing use) stays whole.
+    from reader.core.render import Theme, pdf_blocks_html
+
+    _book, blocks = extracted
+    boxes = [b for b in blocks if b.kind == "box"]
+    titled = {b.title: b for b in boxes if b.title}
+    for title in BOX_TITLES:
+        if any(b.text.startswith(title) for b in boxes):
+            box = titled[title]
+            assert box.text.startswith(title + " ")
+            html = pdf_blocks_html([box], Theme(), {})
+            assert f"<b>{title}</b><br>" in html
+            assert html.count(title) == 1
+    for box in boxes:
+        if box.title is None:
+            assert not any(box.text.startswith(t) for t in BOX_TITLES)

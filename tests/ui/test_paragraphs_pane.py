@@ -49,7 +49,9 @@ def test_pane_lays_out_sub_items_bullets_boxes_and_endnotes(view, booklet) -> No
     item = next(b for b in blocks if b.kind == "list-item")
     assert f"•  {item.text[:30]}" in text
     box = next(b for b in blocks if b.kind == "box")
-    assert box.text[:30] in text
+    # its bold title on a line of its own, then its text
+    assert box.title is not None
+    assert f"{box.title}\n{box.text[len(box.title) :].strip()[:30]}" in text
     # Boxes are shaded tables; endnotes come after the last paragraph, under their own heading.
     assert view.paragraphs.toHtml().count("<table") >= len([b for b in blocks if b.kind == "box"])
     last_para = [b for b in blocks if b.kind == "pdf-paragraph"][-1]
