@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 
 from reader.commands.common import UsageError, open_services
@@ -24,6 +25,12 @@ def run(args: argparse.Namespace) -> int:
     # PyMuPDF: start it now, on the other core, while this process loads the pack and library.
     checker_process.prestart()
     services = open_services(args)
+    # The index's code (Whoosh) is needed after the check: import it while this process waits.
+    import importlib
+    import threading
+
+    load = partial(importlib.import_module, "reader.core.search")
+    threading.Thread(target=load, name="load-index", daemon=True).start()
     try:
         result = services.library.add(args.file, slot_id=args.slot)
     except (LibraryError, DocumentError) as exc:
