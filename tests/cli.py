@@ -25,3 +25,16 @@ def run_reader(
         timeout=timeout,
         env=env,
     )
+
+
+# A child's first lines: every socket refused and counted in ``opened`` (create_connection too).
+NO_NETWORK = r"""
+import json, socket, sys
+opened = []
+class NoNetwork(socket.socket):
+    def __init__(self, family=-1, *args, **kwargs):
+        opened.append(int(family))
+        raise OSError("network use is not allowed in the reader")
+socket.socket = NoNetwork
+socket.create_connection = lambda *a, **k: (_ for _ in ()).throw(OSError("no network"))
+"""

@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from first_paint import BARE_PAGE
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -47,18 +49,9 @@ def memory():
 
 BARE = (
     STATUS
+    + BARE_PAGE
     + r"""
-import json, sys
-import pymupdf
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel
-app = QApplication(sys.argv[:1])
-doc = pymupdf.open(sys.argv[1])
-pix = doc[0].get_pixmap(dpi=96)
-image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
-label = QLabel()
-label.setPixmap(QPixmap.fromImage(image))
+import json
 label.show()
 QTimer.singleShot(300, app.quit)  # painted and settled
 app.exec()

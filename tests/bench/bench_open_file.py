@@ -21,25 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from first_paint import FIRST_PAINT
+from first_paint import BARE_PAGE, FIRST_PAINT
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 BARE = (
     FIRST_PAINT
+    + BARE_PAGE
     + r"""
-import sys, time
-import pymupdf
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel
-app = QApplication(sys.argv[:1])
-doc = pymupdf.open(sys.argv[1])
-pix = doc[0].get_pixmap(dpi=96)
-image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
-label = QLabel()
-label.setPixmap(QPixmap.fromImage(image))
 label.installEventFilter(watch)
 label.show()
 app.exec()

@@ -19,3 +19,19 @@ class FirstPaint(QObject):
 
 watch = FirstPaint()
 """
+
+# The baseline window of the document benchmarks: a bare PySide6 + PyMuPDF program showing page 1
+# of the PDF named in argv[1] in a QLabel (``label``, not yet shown), inside ``app``.
+BARE_PAGE = r"""
+import sys
+import pymupdf
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+doc = pymupdf.open(sys.argv[1])
+pix = doc[0].get_pixmap(dpi=96)
+image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
+label = QLabel()
+label.setPixmap(QPixmap.fromImage(image))
+"""

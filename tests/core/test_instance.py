@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from reader.core.instance import InstanceGuard, hand_off, write_request
+from tests.cli import NO_NETWORK
 from tests.conftest import ROOT
 
 # The running copy, reduced to its core: hold the folder, answer requests until told to stop
@@ -165,20 +166,16 @@ def test_requests_are_taken_in_order_and_stale_ones_dropped_at_claim(tmp_path: P
 
 
 # The real command line's second launch, with every socket refused and counted.
-CLI_SECOND = r"""
-import json, socket, sys
-opened = []
-class NoNetwork(socket.socket):
-    def __init__(self, family=-1, *args, **kwargs):
-        opened.append(int(family))
-        raise OSError("network use is not allowed in the reader")
-socket.socket = NoNetwork
+CLI_SECOND = (
+    NO_NETWORK
+    + r"""
 from reader import cli
 status = cli.main(json.loads(sys.argv[1]))
 print(json.dumps({"status": status, "sockets": opened,
                   "qtnetwork": any(m.startswith("PySide6.QtNetwork") for m in sys.modules),
                   "qt": "PySide6" in sys.modules}))
 """
+)
 
 
 def test_reader_file_hands_over_without_a_socket_and_commands_never_do(tmp_path: Path) -> None:

@@ -9,18 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli import NO_NETWORK
 from tests.conftest import ROOT
 from tests.factories import make_guidance_pdf
 
-GUARD = r"""
-import json, socket, sys
-opened = []
-class NoNetwork(socket.socket):
-    def __init__(self, family=-1, *args, **kwargs):
-        opened.append(int(family))
-        raise OSError("network use is not allowed in the reader")
-socket.socket = NoNetwork
-socket.create_connection = lambda *a, **k: (_ for _ in ()).throw(OSError("no network"))
+GUARD = (
+    NO_NETWORK
+    + r"""
 from reader import cli
 statuses = [cli.main(args) for args in json.loads(sys.argv[1])]
 print(json.dumps({
@@ -29,6 +24,7 @@ print(json.dumps({
     "qtnetwork": any(m.startswith("PySide6.QtNetwork") for m in sys.modules),
 }))
 """
+)
 
 
 def test_no_socket_is_opened_and_qt_network_is_never_loaded(tmp_path: Path) -> None:
