@@ -178,6 +178,7 @@ def take_screenshot(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     window = build_window(pack, dirs)
+    window.save_on_close = False  # the reader's own window size, tabs and pages stay as they are
     document = window.services.library.for_slot(tab) if tab else None
     if tab is not None and document is None:
         if tab not in window.views:

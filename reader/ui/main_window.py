@@ -46,6 +46,7 @@ from reader.ui.reading_view import ReadingView
 from reader.ui.theme import install_focus_rings, theme_from_palette
 
 STATUS_TIMEOUT_MS = 8000
+MIN_RESTORED = (640, 480)  # a remembered window smaller than this opens at the default size
 STARTUP_HOLD_MS = 4000  # the longest start-up waits for a launched file's first page
 
 
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
             self.menu_actions.forward,
         )
         self.history = self.navigator.history
+        self.save_on_close = True  # False for `reader screenshot`: a picture changes nothing
         self._connect_documents()
         self._connect_actions()
         self.statusBar().setAccessibleName("Status")
@@ -565,7 +567,9 @@ class MainWindow(QMainWindow):
         if self.settings.window_geometry:
             with contextlib.suppress(ValueError):
                 self.restoreGeometry(QByteArray(base64.b64decode(self.settings.window_geometry)))
-        else:
+        # None saved, or one too small to read in (saved on another, smaller screen): the
+        # default size, which fits a 1024 x 768 screen.
+        if self.width() < MIN_RESTORED[0] or self.height() < MIN_RESTORED[1]:
             self.resize(1100, 760)
 
     def save_settings(self) -> None:
@@ -595,5 +599,6 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_settings()
+        if self.save_on_close:
+            self.save_settings()
         super().closeEvent(event)
