@@ -172,6 +172,7 @@ class DocumentsController(QObject):
         label = name if len(name) <= 28 else name[:26] + "…"
         index = self._tab_widget.addTab(preview, label)
         self._tab_widget.setTabToolTip(index, f"{name}: being checked")
+        self._hide_close_buttons_on_page_tabs()
         self._tab_widget.setCurrentWidget(preview)
 
     def _close_preview(self, path: Path) -> None:
@@ -349,8 +350,9 @@ class DocumentsController(QObject):
         return view
 
     def _hide_close_buttons_on_page_tabs(self) -> None:
+        """The page's own tabs, and a file's page 1 while it is checked, cannot be closed."""
         bar = self._tab_widget.tabBar()
-        for view in self._page_tabs.values():
+        for view in (*self._page_tabs.values(), *self._previews.values()):
             index = self._tab_widget.indexOf(view)
             for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
                 button = bar.tabButton(index, side)

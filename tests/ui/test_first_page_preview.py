@@ -47,6 +47,11 @@ def test_page_one_shows_while_the_text_is_read_then_the_document_opens(
     assert window.tabs.tabText(window.tabs.indexOf(preview)).startswith("Annual staff survey")
     assert "reading its text" in preview.status.text()
     assert "160 pages" in preview.status.text()
+    from PySide6.QtWidgets import QTabBar
+
+    bar = window.tabs.tabBar()
+    close = bar.tabButton(window.tabs.indexOf(preview), QTabBar.ButtonPosition.RightSide)
+    assert close is None or not close.isVisible()  # it goes away by itself
     assert window.services.library.documents == []  # the check is still running
     qtbot.waitUntil(lambda: bool(painted), timeout=10000)
     assert _ink(preview.canvas) > 50  # the page's text is on screen, drawn by the child
