@@ -23,6 +23,7 @@ CHILD_FLAG = "--safeopen-child"  # argv marker a frozen app's entry point hands 
 
 _lock = threading.Lock()
 _warm: subprocess.Popen | None = None
+_warm_env: dict[str, str] = {}  # the environment it was started with
 
 
 def command() -> tuple[list[str], dict[str, str]]:
@@ -53,12 +54,12 @@ def start() -> subprocess.Popen:
 
 def prestart() -> None:
     """Start a child now for a check that is about to come (at most one waits)."""
-    global _warm
+    global _warm, _warm_env
     with _lock:
         if _warm is not None:
             return
         try:
-            _warm = start()
+            _warm, _warm_env = start(), dict(os.environ)
         except OSError:
             _warm = None  # the check will start its own and word any failure
 
@@ -68,7 +69,11 @@ def take() -> subprocess.Popen | None:
     global _warm
     with _lock:
         child, _warm = _warm, None
-    if child is not None and child.poll() is not None:
+    if child is None or child.poll() is not None:
+        return None
+    if dict(os.environ) != _warm_env:  # started under other settings: not this check's child
+        child.kill()
+        child.communicate()
         return None
     return child
 

@@ -134,13 +134,28 @@ def test_a_child_started_early_does_the_check_and_a_crash_in_it_is_still_caught(
     # `reader FILE` starts the child before the window; the file is still parsed only there.
     monkeypatch.setenv(CRASH_ENV, "1")
     checker_process.prestart()
-    monkeypatch.delenv(CRASH_ENV)  # a fresh child now would not crash: the early one must
+    early = checker_process._warm
+    assert early is not None
     with pytest.raises(DocumentError, match="stopped while reading"):
         examine_in_subprocess(guidance)
+    assert early.poll() is not None  # the early child did the check, and died doing it
     assert checker_process.take() is None  # it was used, not left waiting
+    monkeypatch.delenv(CRASH_ENV)
     info, blocks = examine_in_subprocess(guidance)  # a new child, and this process carries on
     assert info["kind"] == "pdf"
     assert blocks
+
+
+def test_an_early_child_started_under_other_settings_is_not_used(guidance, monkeypatch) -> None:
+    from reader.core import checker_process
+
+    monkeypatch.setenv(CRASH_ENV, "1")
+    checker_process.prestart()
+    early = checker_process._warm
+    monkeypatch.delenv(CRASH_ENV)
+    info, _blocks = examine_in_subprocess(guidance)  # a fresh child, started as things are now
+    assert info["kind"] == "pdf"
+    assert early.poll() is not None  # the early one was stopped, not asked
 
 
 def test_an_early_child_nobody_needs_is_stopped() -> None:
