@@ -564,12 +564,14 @@ class MainWindow(QMainWindow):
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
+        restored = False
         if self.settings.window_geometry:
             with contextlib.suppress(ValueError):
-                self.restoreGeometry(QByteArray(base64.b64decode(self.settings.window_geometry)))
+                raw = QByteArray(base64.b64decode(self.settings.window_geometry))
+                restored = self.restoreGeometry(raw)
         # None saved, or one too small to read in (saved on another, smaller screen): the
         # default size, which fits a 1024 x 768 screen.
-        if self.width() < MIN_RESTORED[0] or self.height() < MIN_RESTORED[1]:
+        if not restored or self.width() < MIN_RESTORED[0] or self.height() < MIN_RESTORED[1]:
             self.resize(1100, 760)
 
     def save_settings(self) -> None:
