@@ -169,22 +169,34 @@ def first_page_from(data: dict) -> FirstPage:
 
 
 FIRST_PAGE_WIDTH = 1000  # pixels of the early picture of page 1: shown for a second or two
+FIRST_PAGE_MAX_HEIGHT = 2000
 
 
 def _send_first_page(doc) -> None:
-    """In the child: page 1 as a PNG, on its own line of stdout, before the text is read."""
+    """In the child: page 1 as a PNG, on its own line of stdout, before the text is read.
+
+    Only a picture to look at meanwhile: a page 1 that cannot be drawn sends nothing, and the
+    text decides whether the file is accepted, as before.
+    """
     import base64
 
     import pymupdf
 
-    if doc.page_count < 1:
+    try:
+        if doc.page_count < 1:
+            return
+        page = doc[0]
+        width, height = max(1.0, page.rect.width), max(1.0, page.rect.height)
+        # Fit width, but never a picture taller than FIRST_PAGE_MAX_HEIGHT (a strip-shaped page
+        # would otherwise make hundreds of megabytes of pixels).
+        scale = min(FIRST_PAGE_WIDTH / width, FIRST_PAGE_MAX_HEIGHT / height)
+        pixmap = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
+        png = pixmap.tobytes("png")
+    except Exception:  # MuPDF raises many kinds; the picture is optional
         return
-    page = doc[0]
-    scale = FIRST_PAGE_WIDTH / max(1.0, page.rect.width)
-    pixmap = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
     message = {
         "first_page": {
-            "png": base64.b64encode(pixmap.tobytes("png")).decode("ascii"),
+            "png": base64.b64encode(png).decode("ascii"),
             "pages": doc.page_count,
             "size": [page.rect.width, page.rect.height],
         }

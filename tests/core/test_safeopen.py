@@ -16,6 +16,7 @@ from reader.core.pdfdoc import open_pdf
 from reader.core.pdfparagraphs import extract_blocks
 from reader.core.safeopen import (
     CRASH_ENV,
+    _answer,
     examine_in_subprocess,
     inspect_file,
     probe_file,
@@ -168,3 +169,40 @@ def test_an_early_child_nobody_needs_is_stopped() -> None:
     checker_process.discard()
     assert child.poll() is not None
     assert checker_process.take() is None
+
+
+def test_page_one_of_a_strip_shaped_page_is_a_bounded_picture(tmp_path) -> None:
+    import pymupdf
+
+    from reader.core.safeopen import FIRST_PAGE_MAX_HEIGHT
+
+    path = tmp_path / "strip.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page(width=100, height=14400)
+    page.insert_text((10, 40), "Rota", fontname="helv", fontsize=9)
+    doc.save(path)
+    doc.close()
+    pictures = []
+    info, _blocks = examine_in_subprocess(path, on_first_page=pictures.append)
+    assert info["pages"] == 1
+    [picture] = pictures
+    image = pymupdf.Pixmap(picture.png)
+    assert 0 < image.height <= FIRST_PAGE_MAX_HEIGHT
+
+
+def test_a_page_one_that_cannot_be_drawn_costs_only_the_picture(guidance, monkeypatch, capsys):
+    # The picture is optional: MuPDF failing to draw page 1 must not refuse a file whose text
+    # reads (the text decides, as it did before the picture existed).
+    import json
+
+    import pymupdf
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("cannot draw")
+
+    monkeypatch.setattr(pymupdf.Page, "get_pixmap", broken)
+    answer = _answer({"op": "examine", "path": str(guidance), "first_page": True})
+    assert answer["ok"] is True
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert not any("first_page" in line for line in lines)
+    assert answer["result"]["blocks"] == len(lines) > 0
