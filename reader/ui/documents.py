@@ -311,6 +311,11 @@ class DocumentsController(QObject):
         self._tab_widget.setCurrentWidget(widget)
         return widget
 
+    def open_document_id(self, doc_id: str) -> DocumentTab | None:
+        """:meth:`open_document` by the document's id; ``None`` if it is no longer installed."""
+        doc = self.library.get(doc_id)
+        return self.open_document(doc) if doc is not None else None
+
     def _make_view(self, doc: Document) -> DocumentTab:
         blocks = self.library.blocks_of(doc)
         title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
             show_tab=lambda tab_id: tab_id in self.views and self.show_place(Place(tab_id)),
             open_slot=lambda slot_id: self.documents.open_slot(slot_id),
             show_paragraph=lambda number: self.documents.show_paragraph(number),
-            say=self._say_link,
+            say=self.statusBar().showMessage,  # an empty text clears it
         )
         self.views: dict[str, ReadingView] = {}
         for tab in pack.tabs:
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.navigator = Navigator(
             self.tabs,
             self.views,
-            self._open_document_by_id,
+            self.documents.open_document_id,
             self.contents.select_block,
             self.menu_actions.back,
             self.menu_actions.forward,
@@ -323,14 +323,6 @@ class MainWindow(QMainWindow):
         """Go to a tab (and a block in it), recording the visit (reader/ui/navigation.py)."""
         self.navigator.show_place(place, terms)
 
-    def _open_document_by_id(self, doc_id: str) -> QWidget | None:
-        doc = self.services.library.get(doc_id)
-        if doc is None:
-            return None
-        view = self.documents.open_document(doc)
-        self.tabs.setCurrentWidget(view)
-        return view
-
     # -- wiring --------------------------------------------------------------------------------
     def _connect_actions(self) -> None:
         a = self.menu_actions
@@ -420,12 +412,6 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_external_link(self, url: str) -> None:
         self.links.open_external(url, url)
-
-    def _say_link(self, text: str) -> None:
-        if text:
-            self.statusBar().showMessage(text)
-        else:
-            self.statusBar().clearMessage()
 
     @Slot(str)
     def _on_not_installed(self, slot_id: str) -> None:
