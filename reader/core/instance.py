@@ -1,8 +1,7 @@
 """One window per user folder: a second launch hands its file to the copy already running.
 
 No sockets: the running copy holds an operating-system file lock on ``DATA/instance.lock``
-(taken with the standard library's ``fcntl``/``msvcrt``, as :mod:`filelock` does underneath:
-importing filelock cost 25 ms of every start, before the window) and reads requests from the folder
+(:class:`reader.core.file_lock.OsLock`) and reads requests from the folder
 ``DATA/inbox/``. A second launch that finds the lock held writes one small request file there
 (atomically: temp, fsync, rename) naming the file to open, or none for "come to the front",
 and waits a few seconds for the running copy to take it (taking it deletes it). Taken: the
@@ -16,7 +15,6 @@ the data folder, so two ``--home`` folders are two independent copies.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import time
@@ -24,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.atomic import write_text_atomic
+from reader.core.file_lock import OsLock
 
 LOCK_NAME = "instance.lock"
 INBOX_NAME = "inbox"
@@ -47,7 +46,7 @@ class InstanceGuard:
         self.inbox = self.data_dir / INBOX_NAME
         # Only the kernel's lock, never a plain file that would outlive a killed copy: a folder
         # whose file system has no locks simply gets no single-instance guard.
-        self._lock = _OsLock(self.data_dir / LOCK_NAME)
+        self._lock = OsLock(self.data_dir / LOCK_NAME)
 
     @property
     def held(self) -> bool:
@@ -92,60 +91,6 @@ class InstanceGuard:
                 target = data.get("open")
                 requests.append(Request(Path(target) if isinstance(target, str) else None))
         return requests
-
-
-class _OsLock:
-    """An exclusive lock on a file that the kernel holds for this process, taken without
-    waiting: ``flock`` on POSIX, ``msvcrt.locking`` on Windows. Released by :meth:`release`
-    or when the process ends, however it ends."""
-
-    _HELD_ELSEWHERE = frozenset((errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, errno.EDEADLK))
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
-    def try_acquire(self) -> bool:
-        """Take the lock now; False when another process (or another guard) holds it."""
-        if self._fd is not None:
-            return True
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in self._HELD_ELSEWHERE:
-                return False
-            raise  # no locks on this file system: the caller goes on without a guard
-        self._fd = fd
-        return True
-
-    def release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is None:
-            return
-        with contextlib.suppress(OSError):
-            if os.name == "nt":
-                import msvcrt
-
-                os.lseek(fd, 0, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 @dataclass

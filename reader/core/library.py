@@ -24,6 +24,7 @@ from pathlib import Path
 
 from reader.core.atomic import write_text_atomic
 from reader.core.errors import DocumentError
+from reader.core.file_lock import LockTimeout, acquire
 from reader.core.library_store import (
     Document,
     Staged,
@@ -237,13 +238,10 @@ class Library:
     def _exclusive(self, timeout: float = LOCK_TIMEOUT_S):
         """One writer at a time, across copies of the app: lock, then re-read the record so a
         document another copy added meanwhile is neither lost nor added twice."""
-        import filelock
-
         self._make_folder()
-        lock = filelock.FileLock(str(self.folder / "library.lock"))
         try:
-            lock.acquire(timeout=timeout)
-        except filelock.Timeout:
+            lock = acquire(self.folder / "library.lock", timeout)
+        except LockTimeout:
             raise LibraryError(
                 "Another copy of the reader is changing your library; try again in a moment."
             ) from None

@@ -6,7 +6,8 @@ is a cache: when it is missing, stale (its fingerprint no longer matches the blo
 
 The folder may be shared by two running copies of the app, so:
 
-* every write holds a :class:`filelock.FileLock` in the folder (and Whoosh's own lock);
+* every write holds an operating-system lock on ``write.lock`` in the folder
+  (:mod:`reader.core.file_lock`; and Whoosh's own lock);
 * a full build is written into a new generation folder, then ``CURRENT`` is replaced atomically
   to point at it, so a reader never sees half an index;
 * a searcher that fails because the index changed under it reopens and tries once more.
@@ -36,10 +37,10 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-import filelock
 from whoosh import index as windex
 
 from reader.core.atomic import write_text_atomic
+from reader.core.file_lock import LockTimeout, acquire
 from reader.core.model import PAGE_DOCUMENT, Block
 from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
 from reader.core.search_entries import (
@@ -316,16 +317,15 @@ class SearchIndex:
         lock_path = self.index_dir / "write.lock"
         if lock_path.is_symlink() or (lock_path.exists() and not lock_path.is_file()):
             _move_aside(lock_path)
-        lock = filelock.FileLock(lock_path, timeout=LOCK_TIMEOUT_S)
         try:
             try:
-                lock.acquire()
+                lock = acquire(lock_path, LOCK_TIMEOUT_S)
             except PermissionError:
                 if not os.access(self.index_dir, os.W_OK):
                     raise  # the folder itself is read-only
                 _move_aside(lock_path)  # an unreadable write.lock: set it aside, try once more
-                lock.acquire()
-        except filelock.Timeout:
+                lock = acquire(lock_path, LOCK_TIMEOUT_S)
+        except LockTimeout:
             raise SearchIndexBusy(
                 "The search index is busy in another copy of the app; try again later."
             ) from None

@@ -58,17 +58,15 @@ def test_killed_builds_are_cleaned_but_not_the_live_index(tmp_path, blocks) -> N
 
 
 def test_a_build_in_progress_elsewhere_is_not_cleaned(tmp_path, blocks, monkeypatch) -> None:
-    import filelock
-
     import reader.core.search as search
+    from reader.core.file_lock import acquire
 
     index_dir = tmp_path / "index"
     SearchIndex(index_dir).ensure(blocks)
     other = index_dir / f".gen-{7:032x}.tmp"
     other.mkdir()
     monkeypatch.setattr(search, "LOCK_TIMEOUT_S", 0.2)  # do not wait 30 s for the other copy
-    lock = filelock.FileLock(str(index_dir / "write.lock"))
-    lock.acquire()  # "another running copy" is building under the lock
+    lock = acquire(index_dir / "write.lock", timeout=1)  # "another copy" builds under it
     try:
         with pytest.raises(search.SearchIndexBusy):
             SearchIndex(index_dir).ensure(blocks[:-1])

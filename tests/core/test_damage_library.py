@@ -176,14 +176,12 @@ def test_the_lock_is_not_held_while_reading_the_users_file(library, tmp_path, pa
     seen: list[bool] = []
 
     def slow_examine(path, password=None):
-        import filelock
+        from reader.core.file_lock import LockTimeout, acquire
 
-        lock = filelock.FileLock(str(library.folder / "library.lock"))
         try:
-            lock.acquire(timeout=0.1)
-            lock.release()
+            acquire(library.folder / "library.lock", timeout=0.1).release()
             seen.append(True)
-        except filelock.Timeout:
+        except LockTimeout:
             seen.append(False)
         return examine_in_subprocess(path, password=password)
 
