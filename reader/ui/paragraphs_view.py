@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QContextMenuEvent, QFont, QHelpEvent, QHideEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from reader.core.heap import release_free_memory
 from reader.core.model import Block
 from reader.core.pdfparagraphs import endnote_number
 from reader.core.render import Theme, anchor_for, pdf_blocks_html
@@ -20,10 +21,13 @@ from reader.ui.reading_view import block_id_at
 
 # Front matter (cover, contents rows) is left out: its numbers are pages and ranges.
 SHOWN = ("heading", "pdf-paragraph", "pdf-text", "list-item", "box", "endnote")
-# The most text laid out at once. A booklet like the GMC's fits whole; a 500-page report's
-# 1.9 million characters took 25 MB laid out, so a long document shows a stretch of this size
-# around where the reader is, moved on as they scroll or jump (issue 12).
-WINDOW_CHARS = 200_000
+# The most text laid out at once, about a dozen printed pages. A booklet is laid out in a
+# stretch or a few; a 500-page report's 1.9 million characters took 25 MB laid out whole,
+# so a long document shows a stretch of this size around where the reader is, moved on as they
+# scroll or jump (issue 12). Measured on that report: a 200,000-character stretch held 14 MB
+# more at peak than this one, and moving this one on takes 15-25 ms (a frame or so), the
+# bigger one up to 90 ms.
+WINDOW_CHARS = 50_000
 EDGE_PX = 40  # scrolled this close to a stretch's end, the stretch moves on
 
 
@@ -110,6 +114,8 @@ class ParagraphsView(BlockText):
         try:
             self.set_block_html(f"<html><body>{body}</body></html>")
             self.verticalScrollBar().setValue(position)
+            # The stretch laid out before was let go in small pieces (see reader.core.heap).
+            release_free_memory(min_interval=1.0)
         finally:
             self._moving = moving
 
@@ -169,6 +175,7 @@ class ParagraphsView(BlockText):
         if self.isHidden() and self._released is None:
             self._released = self.top_block_id() or ""
             self.set_block_html("<html><body></body></html>")
+            release_free_memory()  # the laid-out text was megabytes of small pieces
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

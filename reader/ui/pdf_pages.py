@@ -21,16 +21,21 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
 from reader.core.errors import DocumentError
+from reader.core.heap import map_large_blocks
 from reader.core.pdfdoc import MAX_HITS, RenderedPage, TextHit, find_text, open_pdf, render_page
 from reader.ui.jobs import start_job
 
-# A4 at fit width on a 1920-pixel screen is about 4 MB of pixels; 24 of them leave room to scroll
-# both ways without redrawing, and the byte cap bites first on 4K screens.
-CACHE_PAGES = 12
+# Page pixels kept, in bytes: the pages in view and one either side always stay; beyond them,
+# the most recently drawn up to CACHE_SCREENS screens of pixels (set by the view from its size,
+# see PageCache.set_budget), never past CACHE_BYTES. A 500-page scroll kept 12 pages (11 MB in
+# a small window, 40+ MB on a large screen) where the pages near the view are what is seen
+# again; a page further back is drawn anew in a few milliseconds when scrolled back to (#12).
+CACHE_SCREENS = 4
 CACHE_BYTES = 64 * 1024 * 1024
-# MuPDF keeps its own cache of decoded fonts and images (up to 256 MB); PyMuPDF cannot report
-# its size, so halve it every so many pages to keep memory flat over a long scroll.
-SHRINK_EVERY = 32
+# MuPDF keeps every page it has loaded parsed inside the document (about 7 KB a page for a plain
+# text page, 3-4 MB over a 500-page scroll). Each lane opens its copy afresh after so many uses
+# (4 ms); shrinking MuPDF's store instead measured worse (fonts reloaded, +2 MB).
+REOPEN_EVERY = 64
 
 PDF_LOCK = threading.RLock()
 
@@ -57,10 +62,9 @@ class PageImage(NamedTuple):
 
 
 class PageCache:
-    """Least-recently-used page images, bounded by count and by bytes."""
+    """Least-recently-used page images, bounded by bytes; pages asked to be kept always stay."""
 
-    def __init__(self, max_pages: int = CACHE_PAGES, max_bytes: int = CACHE_BYTES) -> None:
-        self.max_pages = max_pages
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[int, PageImage] = OrderedDict()
         self._bytes = 0
@@ -75,6 +79,10 @@ class PageCache:
     def nbytes(self) -> int:
         return self._bytes
 
+    def pages(self) -> list[int]:
+        """The pages held, least recently used first."""
+        return list(self._items)
+
     def get(self, page: int) -> PageImage | None:
         item = self._items.get(page)
         if item is not None:
@@ -86,16 +94,32 @@ class PageCache:
         self._drop(item.page)
         self._items[item.page] = item
         self._bytes += _size(item)
-        keep = set(keep) | {item.page}
-        for page in list(self._items):
-            if len(self._items) <= self.max_pages and self._bytes <= self.max_bytes:
-                break
-            if page not in keep:
-                self._drop(page)
+        self._evict(set(keep) | {item.page})
+
+    def set_budget(self, max_bytes: int, keep: Iterable[int] = ()) -> None:
+        """Bound the pixels to ``max_bytes`` (at most CACHE_BYTES), evicting at once."""
+        self.max_bytes = max(0, min(int(max_bytes), CACHE_BYTES))
+        self._evict(set(keep))
+
+    def drop_stale(self, key: float, keep: Iterable[int] = ()) -> None:
+        """Let go of pages drawn at another zoom than ``key``, except those in ``keep``.
+
+        Off-screen, an old zoom's pixels are never shown again (the page is drawn anew at the
+        new zoom before it comes into view); in view they stand in until it is."""
+        keep = set(keep)
+        for page in [p for p, item in self._items.items() if item.key != key and p not in keep]:
+            self._drop(page)
 
     def clear(self) -> None:
         self._items.clear()
         self._bytes = 0
+
+    def _evict(self, keep: set[int]) -> None:
+        for page in list(self._items):
+            if self._bytes <= self.max_bytes:
+                break
+            if page not in keep:
+                self._drop(page)
 
     def _drop(self, page: int) -> None:
         old = self._items.pop(page, None)
@@ -122,9 +146,12 @@ class _Lane:
         with PDF_LOCK:
             if self.doc is None:
                 self.doc = open_pdf(self.path, self.password)
+            elif self.calls and self.calls % REOPEN_EVERY == 0:
+                # Let MuPDF drop the pages parsed so far; see REOPEN_EVERY.
+                self.doc.close()
+                self.doc = None
+                self.doc = open_pdf(self.path, self.password)
             self.calls += 1
-            if self.calls % SHRINK_EVERY == 0:
-                pymupdf.TOOLS.store_shrink(50)
             return fn(self.doc)
 
     def close(self) -> None:
@@ -147,6 +174,9 @@ class PageWorker(QObject):
         self, path: Path, parent: QObject | None = None, password: str | None = None
     ) -> None:
         super().__init__(parent)
+        # Page pixels are megabytes each, drawn and freed all the time: each gets its own
+        # mapping, handed back to the system when freed (see reader.core.heap).
+        map_large_blocks()
         self._draw = _Lane(Path(path), self, password)
         self._find = _Lane(Path(path), self, password)
         self._wanted: set[tuple[str, int, float]] = set()

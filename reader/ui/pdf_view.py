@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 from reader.core.pdfdoc import PageLink, Word, page_sizes
 from reader.ui.overlays import PageOverlay, default_page_overlays
 from reader.ui.pdf_layout import FIT_PAGE, FIT_WIDTH, GAP, PageLayout, Rect
-from reader.ui.pdf_pages import PDF_LOCK, PageCache, PageImage, PageWorker
+from reader.ui.pdf_pages import CACHE_SCREENS, PDF_LOCK, PageCache, PageImage, PageWorker
 from reader.ui.pdf_text import PageText
 
 ZOOM_STEPS = (50, 67, 75, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
@@ -272,7 +272,9 @@ class PdfView(QAbstractScrollArea):
             )
         else:
             scale = float(self._mode) / 100.0 * self._unit()
+        shown = set(self.visible_pages(margin=1)) if self.page_layout.tops else set()
         self.page_layout.lay_out(scale)
+        self._bound_cache(shown)
         y = self.page_layout.height
         vbar, hbar = self.verticalScrollBar(), self.horizontalScrollBar()
         self._programmatic = True
@@ -288,6 +290,21 @@ class PdfView(QAbstractScrollArea):
 
     def _page_top(self, index: int) -> float:
         return self.page_layout.page_top(index)
+
+    def cache_budget(self) -> int:
+        """Bytes of page pixels kept: CACHE_SCREENS screens of this view at the current zoom."""
+        ratio = self.devicePixelRatioF()
+        # A page wider than the view (a narrow pane, a big zoom) is drawn whole: count its width.
+        width = max(self.viewport().width(), self.page_layout.content_w)
+        return round(CACHE_SCREENS * width * self.viewport().height() * ratio * ratio * 4)
+
+    def _bound_cache(self, shown: set[int]) -> None:
+        """After a resize or a zoom: the budget for this size, and no old zoom's pixels kept
+        off-screen, where they would only be drawn anew before they are seen. ``shown`` are
+        the pages in view before the change: they stand in, scaled, until drawn anew."""
+        keep = shown | set(self.visible_pages(margin=1))
+        self.cache.drop_stale(self._render_key(), keep)
+        self.cache.set_budget(self.cache_budget(), keep)
 
     def _render_key(self) -> float:
         return self.page_layout.render_key(self.devicePixelRatioF())

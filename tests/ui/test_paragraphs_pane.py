@@ -200,3 +200,33 @@ def test_a_long_documents_pane_lays_out_a_stretch_and_moves_it_with_the_reader(
     middle = pane.laid_out_range()
     pane.verticalScrollBar().setValue(pane.verticalScrollBar().maximum())
     qtbot.waitUntil(lambda: pane.laid_out_range()[1] > middle[1])
+
+
+def test_after_a_long_scroll_of_the_pages_the_pane_shows_the_paragraph_in_view(
+    qtbot, long_report
+) -> None:
+    # The pane lays out a stretch at a time (#12); scrolled page by page from the first to the
+    # last, the pages always have their paragraph beside them, marked, and the stretch stays
+    # a stretch.
+    from reader.ui.paragraphs_view import WINDOW_CHARS
+
+    path, blocks = long_report
+    view = DocumentView(path, "rep", "Report", blocks, Theme(), 11)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    pages, pane = view.pages, view.paragraphs
+    for page in [*range(0, pages.page_count(), 37), pages.page_count() - 1]:
+        pages.verticalScrollBar().setValue(round(pages.page_layout.page_top(page)) + 20)
+        current = view.sync.current_block()
+        assert current is not None
+        assert page - 1 <= current.page <= page
+        assert pane_shows(view, current.id)
+        assert pane.document().characterCount() < 1.2 * WINDOW_CHARS
+    # and back to the start, as a reader going back to the contents does
+    pages.verticalScrollBar().setValue(0)
+    first = view.sync.current_block()
+    assert first is not None
+    assert first.page == 0
+    assert pane_shows(view, first.id)

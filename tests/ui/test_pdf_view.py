@@ -12,7 +12,7 @@ from reader.core.pdfdoc import open_pdf
 from reader.core.pdfparagraphs import extract_blocks
 from reader.core.render import Theme
 from reader.ui.document_view import DocumentView
-from reader.ui.pdf_pages import CACHE_BYTES, CACHE_PAGES
+from reader.ui.pdf_pages import CACHE_BYTES, REOPEN_EVERY
 from tests.factories import GuidanceSpec, make_guidance_pdf, make_many_pages_pdf
 
 
@@ -203,14 +203,78 @@ def test_pointing_hand_over_a_link(qtbot, open_view, guidance) -> None:
     assert view.pages.viewport().cursor().shape() == Qt.CursorShape.ArrowCursor
 
 
+def _kept_bytes(view: DocumentView) -> int:
+    """Bytes of the page pixels the view must keep: the pages in view and one either side."""
+    cache = view.pages.cache
+    return sum(
+        item.image.sizeInBytes()
+        for page in view.pages.visible_pages(margin=1)
+        if (item := cache.get(page)) is not None and item.image is not None
+    )
+
+
 def test_scrolling_a_long_file_keeps_the_page_cache_bounded(qtbot, open_view, tmp_path) -> None:
     path = make_many_pages_pdf(tmp_path / "long.pdf", pages=200)
     view = open_view(path, blocks=[])
     assert view.page_count() == 200
+    budget = view.pages.cache_budget()
+    assert 0 < budget <= CACHE_BYTES
     for page in range(0, 200, 4):
         view.go_to_page(page)
         _wait_rendered(qtbot, view, page)
-        assert len(view.pages.cache) <= CACHE_PAGES
-        assert view.pages.cache.nbytes <= CACHE_BYTES
+        # Bounded by bytes: a few screens' worth, or what is in view if that is more.
+        assert view.pages.cache.nbytes <= max(budget, _kept_bytes(view))
     assert len(view.pages.cache) >= 2  # what is in view stays drawn
     assert view.pages.is_rendered(view.current_page())
+
+
+def test_a_page_scrolled_back_to_after_a_long_scroll_is_drawn_again(
+    qtbot, open_view, guidance
+) -> None:
+    # The cache let page 1 go on the way down; coming back, the reader sees its text, not a
+    # grey placeholder that stays.
+    view = open_view(guidance.path)
+    _wait_rendered(qtbot, view, 0)
+    for page in range(1, view.page_count()):
+        view.go_to_page(page)
+        _wait_rendered(qtbot, view, page)
+    assert 0 not in view.pages.cache
+    view.go_to_page(0)
+    _wait_rendered(qtbot, view, 0)
+    assert _dark_pixels(view, 0) > 50
+
+
+def test_zooming_lets_the_old_zooms_pixels_go_except_where_the_reader_is(
+    qtbot, open_view, guidance
+) -> None:
+    view = open_view(guidance.path)
+    for page in range(6):
+        view.go_to_page(page)
+        _wait_rendered(qtbot, view, page)
+    view.go_to_page(2)
+    _wait_rendered(qtbot, view, 2)
+    view.pages.set_zoom(150)
+    key = view.pages._render_key()
+    near = set(view.pages.visible_pages(margin=1))
+    stale = [p for p in view.pages.cache.pages() if view.pages.cache.get(p).key != key]
+    assert stale
+    assert set(stale) <= near
+    _wait_rendered(qtbot, view, view.current_page())
+    assert _dark_pixels(view, view.current_page()) > 50
+
+
+def test_pages_stay_drawn_when_the_lane_reopens_its_copy_of_the_file(
+    qtbot, open_view, tmp_path
+) -> None:
+    # The drawing lane opens the file afresh every REOPEN_EVERY pages, to let MuPDF's parsed
+    # pages go: pages drawn across that point look like any other.
+    path = make_many_pages_pdf(tmp_path / "long.pdf", pages=REOPEN_EVERY + 20)
+    view = open_view(path, blocks=[])
+    for page in range(0, view.page_count(), 2):
+        view.go_to_page(page)
+        _wait_rendered(qtbot, view, page)
+    assert view.worker._draw.calls > REOPEN_EVERY
+    last = view.page_count() - 1
+    view.go_to_page(last)
+    _wait_rendered(qtbot, view, last)
+    assert _dark_pixels(view, last) > 20
