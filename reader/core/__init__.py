@@ -1,7 +1,13 @@
 """The app's core: content, documents, search, notes, printing, settings. No Qt here.
 
-Importing this package installs one import-time saving for the search engine. Two of Whoosh's
-modules import a large standard module for something the app never uses:
+Importing this package installs two import-time savings, for modules the app loads but whose
+heaviest parts it never uses.
+
+PyMuPDF loads its table finder (``pymupdf.table``, about 19 ms) with every import; the reader
+never looks for tables. It is loaded lazily (:class:`importlib.util.LazyLoader`): the module runs
+the first time anything in it is used.
+
+Two of Whoosh's modules import a large standard module for something the app never uses:
 
 - ``whoosh.compat`` imports ``urllib.request`` (``http.client``, the ``email`` package) for a
   download helper: about 45 ms and 8 MB;
@@ -16,6 +22,7 @@ thing.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from collections.abc import Callable
@@ -78,21 +85,29 @@ class _StandInLoader:
                 del sys.modules[self._module]
 
 
+# modules that run only when first used
+_LAZY = frozenset({"pymupdf.table"})
+
+
 class _StandInFinder:
-    """A meta-path finder that only wraps the loaders of the importers in ``_STAND_INS``."""
+    """A meta-path finder that only wraps the loaders of the modules named above."""
 
     @classmethod
     def find_spec(cls, name, path=None, target=None):
         entry = _STAND_INS.get(name)
-        if entry is None or entry[0] in sys.modules:
-            return None  # the real module is loaded already: nothing to save
+        if name not in _LAZY and (entry is None or entry[0] in sys.modules):
+            return None  # not ours, or the real module is loaded already: nothing to save
         for finder in sys.meta_path:
             if finder is cls or not hasattr(finder, "find_spec"):
                 continue
             spec = finder.find_spec(name, path, target)
             if spec is not None:
                 if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _StandInLoader(spec.loader, *entry)
+                    spec.loader = (
+                        importlib.util.LazyLoader(spec.loader)
+                        if name in _LAZY
+                        else _StandInLoader(spec.loader, *entry)
+                    )
                 return spec
         return None
 

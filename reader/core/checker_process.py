@@ -24,6 +24,13 @@ CHILD_FLAG = "--safeopen-child"  # argv marker a frozen app's entry point hands 
 _lock = threading.Lock()
 _warm: subprocess.Popen | None = None
 _warm_env: dict[str, str] = {}  # the environment it was started with
+# Set by PySide6 itself when the window's modules load, after an early start: it means nothing
+# to a child, which never imports Qt (without this, every early child was thrown away).
+_NOT_SETTINGS = frozenset({"PYSIDE6_OPTION_PYTHON_ENUM"})
+
+
+def _settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _NOT_SETTINGS}
 
 
 def command() -> tuple[list[str], dict[str, str]]:
@@ -59,7 +66,7 @@ def prestart() -> None:
         if _warm is not None:
             return
         try:
-            _warm, _warm_env = start(), dict(os.environ)
+            _warm, _warm_env = start(), _settings()
         except OSError:
             _warm = None  # the check will start its own and word any failure
 
@@ -71,7 +78,7 @@ def take() -> subprocess.Popen | None:
         child, _warm = _warm, None
     if child is None or child.poll() is not None:
         return None
-    if dict(os.environ) != _warm_env:  # started under other settings: not this check's child
+    if _settings() != _warm_env:  # started under other settings: not this check's child
         child.kill()
         child.communicate()
         return None

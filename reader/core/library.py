@@ -14,9 +14,9 @@ adds whatever is new there.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -44,6 +44,7 @@ from reader.core.slot_guess import guess_slot
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
 MAX_FILE_BYTES = 512 * 1024 * 1024  # refuse absurd files before copying them
 LOCK_TIMEOUT_S = 120.0  # an add by another copy includes reading the file in a child process
+BLOCKS_CACHED = 4  # documents whose blocks are kept after reading (open tabs are few)
 
 # Inspects a file and extracts its blocks (in a child process, for untrusted files): the
 # inspection dict and blocks named with a placeholder id that the library renames.
@@ -70,6 +71,8 @@ class AddResult:
 def sha256_of(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """The file's SHA-256, reading at most ``limit`` bytes (a device never ends): LibraryError
     when the file is larger. Call only on a regular file (a FIFO blocks on open)."""
+    import hashlib  # not at import: every start loads this module, few starts add a file
+
     digest = hashlib.sha256()
     read = 0
     with Path(path).open("rb") as handle:
@@ -107,6 +110,10 @@ class Library:
         self._dirty = False
         self._not_documents: set[tuple[str, int]] = set()  # copies that failed their re-check
         self.documents: list[Document] = []
+        # The last few documents' blocks, keyed by the blocks file's identity: opening a long
+        # PDF asks for them three times (its view, the contents, the section trail).
+        self._blocks_cache: dict[tuple, list[Block]] = {}
+        self._blocks_lock = threading.Lock()
         if self.folder.is_dir():
             try:  # under the lock, so a repaired list is saved without racing another copy
                 with self._exclusive(timeout=10.0):
@@ -136,12 +143,35 @@ class Library:
         return self.folder / doc.file
 
     def blocks_of(self, doc: Document) -> list[Block]:
-        """The document's text blocks, as extracted when it was added (empty if unavailable)."""
+        """The document's text blocks, as extracted when it was added (empty if unavailable).
+
+        A new list each call (the blocks themselves are immutable and shared): the file is read
+        once while it is unchanged, for the last :data:`BLOCKS_CACHED` documents asked for.
+        """
+        path = self._blocks_file(doc)
+        try:
+            stat = path.stat()
+        except OSError:
+            return []
+        key = (doc.id, self._tab_of(doc), str(path), stat.st_mtime_ns, stat.st_size)
+        with self._blocks_lock:
+            cached = self._blocks_cache.pop(key, None)
+            if cached is not None:
+                self._blocks_cache[key] = cached  # most recently used last
+                return list(cached)
+        blocks = self._read_blocks(doc, path)
+        with self._blocks_lock:
+            self._blocks_cache[key] = blocks
+            while len(self._blocks_cache) > BLOCKS_CACHED:
+                del self._blocks_cache[next(iter(self._blocks_cache))]
+        return list(blocks)
+
+    def _read_blocks(self, doc: Document, path: Path) -> list[Block]:
         from reader.core.model import block_from_dict
         from reader.core.safeopen import rebase_blocks
 
         try:
-            data = json.loads(self._blocks_file(doc).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             blocks = [block_from_dict(entry) for entry in data]
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return []

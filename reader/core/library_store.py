@@ -10,11 +10,9 @@ at add time. Whatever is set aside gets a time-stamped name and never overwrites
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -236,7 +234,9 @@ def stage_copy(source: Path, folder: Path, limit: int, mode: int) -> Staged:
         raise StageError(
             f"{name} is not a PDF or a PowerPoint (.pptx) file, so it cannot be added."
         )
-    target = folder / f".add-{uuid.uuid4().hex}.{kind}"
+    import hashlib  # only when a file is added, not on every start
+
+    target = folder / f".add-{os.urandom(16).hex()}.{kind}"
     digest = hashlib.sha256()
     copied = 0
     try:
@@ -379,6 +379,8 @@ def adopt_copies(
 
 def _sha256_of(path: Path, limit: int = 512 * 1024 * 1024) -> str:
     """A copy's SHA-256, reading at most ``limit`` bytes (ValueError past it)."""
+    import hashlib
+
     digest = hashlib.sha256()
     read = 0
     with path.open("rb") as handle:

@@ -589,4 +589,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.save_on_close:
             self.save_settings()
+        if getattr(self, "notes", None) is not None:
+            self.notes.finish_index_edits()  # a note saved just now is in the index next time
         super().closeEvent(event)

@@ -18,12 +18,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QThreadPool, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolTip, QWidget
 
@@ -43,6 +42,7 @@ from reader.core.notes import (
 from reader.core.notes_anchor import ordinals, place_notes
 from reader.core.notes_export import citation, sources_for
 from reader.ui.block_text import BlockText
+from reader.ui.jobs import start_job
 from reader.ui.note_markers import (
     PageNoteMarkers,
     TextNoteMarkers,
@@ -78,6 +78,8 @@ class NotesController(QObject):
         self.pack = window.pack
         self.library = window.services.library
         self.store = store if store is not None else NotesStore.open(window.dirs)
+        self._index_pool = QThreadPool(self)
+        self._index_pool.setMaxThreadCount(1)  # index edits run one at a time, in order
         if self.store.recovery:
             window.notices.add(self.store.recovery)
         self._by_block: dict[str, list[Note]] = {}
@@ -413,20 +415,29 @@ class NotesController(QObject):
         return self.sources.source(key).title or key
 
     # -- search index ----------------------------------------------------------------------
+    # A note's entry is edited on a worker thread (an index edit takes tens of milliseconds
+    # with a large library: not on the thread that answers the keyboard), one edit at a
+    # time and in order, so that two quick saves of one note leave its newer text indexed.
     def _index(self, note: Note) -> None:
         if not self.window.index_ready:
             return  # the index is built with every note when it is ready
-        try:
-            self.window.services.index.update_block(
-                search_block(note), "notes", self._title_of(note.document)
-            )
-        except Exception as exc:  # search is a cache: a failure here must not lose the note
-            log_exception(exc, "updating a note in the search index")
+        block, title = search_block(note), self._title_of(note.document)
+        self._edit_index(
+            lambda _progress: self.window.services.index.update_block(block, "notes", title),
+            "updating a note in the search index",
+        )
 
     def _unindex(self, note_id: str) -> None:
         if self.window.index_ready:
-            with contextlib.suppress(Exception):
-                self.window.services.index.remove_block(f"note:{note_id}")
+            self._edit_index(
+                lambda _progress: self.window.services.index.remove_block(f"note:{note_id}"),
+                "removing a note from the search index",
+            )
+
+    def _edit_index(self, edit, context: str) -> None:
+        # search is a cache: a failed edit must not lose or hold up the note; it is logged
+        job = start_job("note-index", edit, pool=self._index_pool)
+        job.failed.connect(lambda error: log_exception(error.exception, context))
 
     # -- views -----------------------------------------------------------------------------
     def _block_ids_of(self, view: Any) -> list[str]:
@@ -571,7 +582,12 @@ class NotesController(QObject):
         self.review = NotesReview(self, self.window)
         self.review.show()
 
+    def finish_index_edits(self, timeout_ms: int = 10000) -> bool:
+        """Wait for the notes' search index edits still running (at exit)."""
+        return self._index_pool.waitForDone(timeout_ms)
+
     def close(self) -> None:
+        self.finish_index_edits()
         self.store.close()
 
 

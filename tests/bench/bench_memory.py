@@ -64,6 +64,7 @@ APP = (
     + r"""
 import json, sys
 from pathlib import Path
+import reader.ui  # as the app: Qt loads through the window package (reader/ui/__init__.py)
 from PySide6.QtCore import QTimer
 from reader.paths import UserDirs, bundled_content
 from reader.ui.app import application, start_window

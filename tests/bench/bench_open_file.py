@@ -46,6 +46,7 @@ from reader.commands.common import user_dirs
 from reader.commands.gui import _probably_in_library
 if not _probably_in_library(Path(sys.argv[1]), user_dirs(default_args()).library):
     checker_process.prestart()  # as reader.commands.gui.run does for `reader FILE`
+import reader.ui  # as the app: Qt loads through the window package (reader/ui/__init__.py)
 from PySide6.QtCore import QTimer
 from reader.cli import default_args
 from reader.commands.common import load_content, user_dirs

@@ -47,7 +47,10 @@ print("")
 )
 
 APP = (
-    FIRST_PAINT
+    # The app loads Qt through its window package, which first turns off PySide6's reading of
+    # every later module's source (reader/ui/__init__.py); the watcher below needs Qt too.
+    "import reader.ui\n"
+    + FIRST_PAINT
     + r"""
 import time, sys
 from PySide6.QtCore import QEvent, QObject, QTimer

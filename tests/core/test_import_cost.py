@@ -76,3 +76,21 @@ print(json.dumps({"plain": plain, "later": later, "retrieve": retrieve,
 """
     )
     assert found == {"plain": 7, "later": 8, "retrieve": "urlretrieve", "real": True}
+
+
+def test_pymupdfs_table_finder_loads_only_when_used() -> None:
+    found = _fresh(
+        """
+import json, sys
+from reader.core import pdfdoc  # the reader's way into PyMuPDF
+import pymupdf
+before = "pymupdf._table_headers" in sys.modules
+doc = pymupdf.open()
+page = doc.new_page()
+page.insert_text((72, 72), "No tables here")
+finder = page.find_tables()
+print(json.dumps({"before": before, "tables": len(finder.tables),
+                  "after": "pymupdf._table_headers" in sys.modules}))
+"""
+    )
+    assert found == {"before": False, "tables": 0, "after": True}

@@ -143,6 +143,32 @@ def test_added_pdf_keeps_its_paragraph_blocks_under_its_own_id(library, guidance
     assert len(items) == len(blocks)
 
 
+def test_a_documents_blocks_are_read_once_while_its_file_is_unchanged(
+    library, guidance_pdf, monkeypatch
+) -> None:
+    """Opening a long PDF asks for its blocks three times (the view, the contents, the section
+    trail); the file is read once, and read again when it is rewritten."""
+    doc = library.add(guidance_pdf).document
+    reads: list[str] = []
+    real_read = Library._read_blocks
+    monkeypatch.setattr(
+        Library,
+        "_read_blocks",
+        lambda self, d, path: reads.append(d.id) or real_read(self, d, path),
+    )
+    first = library.blocks_of(doc)
+    first.clear()  # a caller changing its list changes nobody else's
+    again = library.blocks_of(doc)
+    assert again
+    assert reads == ["guidance-pdf"]
+    blocks_file = library._blocks_file(doc)
+    text = blocks_file.read_text(encoding="utf-8")
+    blocks_file.write_text(text.replace("guidance-pdf.para-1", "guidance-pdf.para-one"), "utf-8")
+    changed = library.blocks_of(doc)
+    assert reads == ["guidance-pdf", "guidance-pdf"]
+    assert "guidance-pdf.para-one" in {b.id for b in changed}
+
+
 def test_two_copies_of_the_app_adding_at_once_keep_both(tmp_path, pack) -> None:
     """Two Library objects on one folder stand for two running copies of the app."""
     from concurrent.futures import ThreadPoolExecutor

@@ -117,5 +117,10 @@ def test_a_saved_note_is_found_by_search_in_notes(window, qtbot) -> None:
     notes.begin_note(notes.make_anchor(_block(window)))
     notes.panel.editor.text.setPlainText("zebrafish handover idea")
     notes.panel.editor.save.click()
-    hits = window.services.index.search("zebrafish", limit=5, source="notes").hits
-    assert [h.id for h in hits] == [f"note:{notes.store.list()[0].id}"]
+    assert notes.store.list()[0].text == "zebrafish handover idea"  # saved at once
+
+    def found() -> list[str]:
+        return [h.id for h in window.services.index.search("zebrafish", source="notes").hits]
+
+    # the index follows on a worker thread, so the window never waits for it
+    qtbot.waitUntil(lambda: found() == [f"note:{notes.store.list()[0].id}"], timeout=10000)
