@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
 from reader.core.errors import DocumentError
-from reader.core.heap import map_large_blocks
 from reader.core.pdfdoc import MAX_HITS, RenderedPage, TextHit, find_text, open_pdf, render_page
 from reader.ui.jobs import start_job
 
@@ -89,12 +88,13 @@ class PageCache:
             self._items.move_to_end(page)
         return item
 
-    def put(self, item: PageImage, keep: Iterable[int] = ()) -> None:
-        """Store ``item``, evicting the least recently used pages not in ``keep``."""
+    def put(self, item: PageImage, keep: Iterable[int] = ()) -> int:
+        """Store ``item``, evicting the least recently used pages not in ``keep``; returns how
+        many pages were evicted."""
         self._drop(item.page)
         self._items[item.page] = item
         self._bytes += _size(item)
-        self._evict(set(keep) | {item.page})
+        return self._evict(set(keep) | {item.page})
 
     def set_budget(self, max_bytes: int, keep: Iterable[int] = ()) -> None:
         """Bound the pixels to ``max_bytes`` (at most CACHE_BYTES), evicting at once."""
@@ -114,12 +114,15 @@ class PageCache:
         self._items.clear()
         self._bytes = 0
 
-    def _evict(self, keep: set[int]) -> None:
+    def _evict(self, keep: set[int]) -> int:
+        evicted = 0
         for page in list(self._items):
             if self._bytes <= self.max_bytes:
                 break
             if page not in keep:
                 self._drop(page)
+                evicted += 1
+        return evicted
 
     def _drop(self, page: int) -> None:
         old = self._items.pop(page, None)
@@ -174,9 +177,6 @@ class PageWorker(QObject):
         self, path: Path, parent: QObject | None = None, password: str | None = None
     ) -> None:
         super().__init__(parent)
-        # Page pixels are megabytes each, drawn and freed all the time: each gets its own
-        # mapping, handed back to the system when freed (see reader.core.heap).
-        map_large_blocks()
         self._draw = _Lane(Path(path), self, password)
         self._find = _Lane(Path(path), self, password)
         self._wanted: set[tuple[str, int, float]] = set()

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
+from reader.core.heap import release_free_memory
 from reader.core.pdfdoc import PageLink, Word, page_sizes
 from reader.ui.overlays import PageOverlay, default_page_overlays
 from reader.ui.pdf_layout import FIT_PAGE, FIT_WIDTH, GAP, PageLayout, Rect
@@ -303,8 +304,11 @@ class PdfView(QAbstractScrollArea):
         off-screen, where they would only be drawn anew before they are seen. ``shown`` are
         the pages in view before the change: they stand in, scaled, until drawn anew."""
         keep = shown | set(self.visible_pages(margin=1))
+        held = self.cache.nbytes
         self.cache.drop_stale(self._render_key(), keep)
         self.cache.set_budget(self.cache_budget(), keep)
+        if self.cache.nbytes < held:
+            release_free_memory(min_interval=1.0)  # see _on_page_rendered
 
     def _render_key(self) -> float:
         return self.page_layout.render_key(self.devicePixelRatioF())
@@ -421,7 +425,11 @@ class PdfView(QAbstractScrollArea):
         if item.image is None:
             self._failed[item.page] = item.error
         elif item.key == self._render_key() or item.page not in self.cache:
-            self.cache.put(item, keep=self.visible_pages(margin=1))
+            evicted = self.cache.put(item, keep=self.visible_pages(margin=1))
+            if evicted:
+                # The evicted pixels were freed into the drawing thread's heap, where glibc
+                # keeps them; hand them back, at most once a second (a trim is 1-2 ms).
+                release_free_memory(min_interval=1.0)
         if item.page in self.visible_pages():
             self.viewport().update()
 

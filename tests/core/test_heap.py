@@ -32,19 +32,24 @@ def test_memory_freed_in_small_pieces_goes_back_when_released() -> None:
     assert len(kept) == 600
 
 
-@linux_only
-def test_large_blocks_are_mapped_on_their_own_and_given_back_when_freed() -> None:
-    assert heap.map_large_blocks()
-    base = _resident_mb()
-    for _ in range(20):  # a page's pixels, drawn and dropped, again and again
-        block = bytearray(4 * 1024 * 1024)
-        block[::4096] = b"\x01" * len(block[::4096])
-        del block
-    assert _resident_mb() < base + 8
-
-
 def test_elsewhere_it_says_it_could_not(monkeypatch) -> None:
     monkeypatch.setattr(heap, "_looked", True)
     monkeypatch.setattr(heap, "_libc", None)
     assert heap.release_free_memory() is False
-    assert heap.map_large_blocks() is False
+
+
+@linux_only
+def test_releases_close_together_cost_one_trim(monkeypatch) -> None:
+    calls = []
+    real = heap._glibc()
+
+    class Counting:
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(pad)
+            return real.malloc_trim(pad)
+
+    monkeypatch.setattr(heap, "_libc", Counting())
+    monkeypatch.setattr(heap, "_last_trim", 0.0)
+    for _ in range(5):
+        assert heap.release_free_memory(min_interval=60.0)
+    assert calls == [0]
