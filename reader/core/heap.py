@@ -15,24 +15,27 @@ Elsewhere (macOS, Windows, musl) :func:`release_free_memory` does nothing and re
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 import time
+from typing import Any
 
-_libc: ctypes.CDLL | None = None
+_libc: Any = None  # ctypes.CDLL, loaded on first use (ctypes is not imported at start-up)
 _looked = False
 _last_trim = 0.0
 
 
-def _glibc() -> ctypes.CDLL | None:
+def _glibc() -> Any:
     """The C library when it is glibc (it has malloc_trim), else None."""
     global _libc, _looked
     if not _looked:
         _looked = True
         if sys.platform.startswith("linux"):
+            import ctypes
+
             try:
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                # The symbols already loaded into this process: the C library's among them.
+                # (ctypes.util.find_library would run ldconfig in a subprocess to find it.)
+                libc = ctypes.CDLL(None)
             except OSError:
                 libc = None
             if libc is not None and hasattr(libc, "malloc_trim"):
