@@ -28,16 +28,11 @@ from reader.core import checker_process
 from reader.core.checker_process import CHILD_FLAG
 from reader.core.errors import DEFAULT_TIMEOUT, DocumentError, PasswordRequired
 from reader.core.model import Block, block_from_dict, block_to_dict
-from reader.core.pdfdoc import open_pdf
-from reader.core.pdfinspect import inspect_pdf, read_pdf
-from reader.core.pdfparagraphs import extract_blocks
-from reader.core.slides import (
-    deck_blocks,
-    deck_summary,
-    extract_slide_blocks,
-    inspect_deck,
-    open_deck,
-)
+
+# The readers of PDFs (PyMuPDF) and decks are imported where they run: in the child (which
+# loads them before its request comes, see child_main) or by an explicit in-process call.
+# The app's own process only sends requests and reads answers, and importing PyMuPDF there
+# cost `reader add` a quarter of a second before the child could even be asked.
 
 EXAMINED = "examined"  # placeholder document id of blocks from examine_in_subprocess
 # Tests only: "1" aborts the child, "hang" stalls it, "after-first-page" aborts after page 1.
@@ -116,7 +111,11 @@ def inspect_file(path: Path | str, password: str | None = None) -> dict:
     """In this process: :func:`inspect_pdf` or :func:`inspect_deck`, by what the file holds."""
     path = Path(path)
     if _kind(path) == "pptx":
+        from reader.core.slides import inspect_deck
+
         return inspect_deck(path)
+    from reader.core.pdfinspect import inspect_pdf
+
     return inspect_pdf(path, password)
 
 
@@ -126,7 +125,12 @@ def extract_file(
     """In this process: the blocks of a PDF or a deck."""
     path = Path(path)
     if _kind(path) == "pptx":
+        from reader.core.slides import extract_slide_blocks
+
         return extract_slide_blocks(path, document_id, tab_id)
+    from reader.core.pdfdoc import open_pdf
+    from reader.core.pdfparagraphs import extract_blocks
+
     doc = open_pdf(path, password)
     try:
         return extract_blocks(doc, document_id, tab_id)
@@ -145,8 +149,12 @@ def examine_file(
     """
     path = Path(path)
     if _kind(path) == "pptx":
+        from reader.core.slides import deck_blocks, deck_summary, open_deck
+
         deck = open_deck(path)
         return deck_summary(path, deck), deck_blocks(deck, EXAMINED, EXAMINED)
+    from reader.core.pdfinspect import read_pdf
+
     return read_pdf(
         path, EXAMINED, password, timeout=DEFAULT_TIMEOUT, partial=False, on_open=on_open
     )
@@ -437,6 +445,11 @@ def child_main(argv: list[str] | None = None) -> int:
     """Entry point of the child: a JSON request on stdin (with CHILD_FLAG), or a FILE argument."""
     argv = sys.argv[1:] if argv is None else argv
     _limit_memory()
+    # Loaded before the request is read: a child started early (checker_process.prestart)
+    # has them ready when the request comes.
+    import reader.core.pdfinspect
+    import reader.core.slides  # noqa: F401
+
     if argv and argv[0] == CHILD_FLAG:
         try:
             request = json.loads(sys.stdin.read())

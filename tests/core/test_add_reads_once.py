@@ -106,3 +106,24 @@ def test_adding_when_there_is_no_index_yet_builds_it(tmp_path, pack) -> None:
     found = run_reader("search", "zq1marker", home=home)
     assert found.returncode == 0
     assert "zq1marker" in found.stdout.lower()
+
+
+def test_the_apps_own_process_never_loads_the_pdf_library_to_check_a_file(tmp_path) -> None:
+    # The file is parsed in the child only; the parent importing PyMuPDF as well cost `reader
+    # add` a quarter of a second before the child was even asked (issue 12).
+    import subprocess
+    import sys
+
+    path = make_guidance_pdf(tmp_path / "guidance.pdf", pages=3, paragraphs=6).path
+    code = (
+        "import sys\n"
+        "from reader.core.safeopen import examine_in_subprocess\n"
+        f"info, blocks = examine_in_subprocess({str(path)!r})\n"
+        "assert info['pages'] == 3 and blocks, info\n"
+        "assert 'pymupdf' not in sys.modules and 'fitz' not in sys.modules, 'PyMuPDF loaded'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
