@@ -85,7 +85,8 @@ class BuildWriter:
         writer._check_state()
         schema = writer.schema
         docnum = writer.docnum
-        pool = writer.pool.current
+        pool = writer.pool
+        grouped = pool.grouped
         perdoc = writer.perdocwriter
         perdoc.start_doc(docnum)
         try:
@@ -103,7 +104,16 @@ class BuildWriter:
                             self._known[name, value] = items
                     if field.scorable:
                         length = sum(item[1] for item in items)
-                    pool.extend([(name, tb, docnum, w * 1.0, vb) for tb, _, w, vb in items])
+                    terms = grouped.get(name)
+                    if terms is None:
+                        terms = grouped[name] = {}
+                    for tb, _, w, vb in items:
+                        postings = terms.get(tb)
+                        if postings is None:
+                            terms[tb] = [docnum, w * 1.0, vb]
+                        else:
+                            postings += (docnum, w * 1.0, vb)
+                    pool.count += len(items)
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -134,27 +144,63 @@ _POSTING_BYTES = 200
 
 
 class _LeanPool(PostingPool):
-    """Whoosh's posting pool, appending without a size estimate per posting."""
+    """Whoosh's posting pool, holding the lean path's postings grouped by field and term.
+
+    Whoosh pools one ``(field, term, block, weight, value)`` tuple per posting and sorts them
+    all at the end: about a fifth of a build. Blocks are added in order, so each term's
+    postings are already in block order once grouped; only the terms need sorting. Postings
+    that come another way (Whoosh's own ``add_document``, a merge) go to Whoosh's list, and
+    then everything goes through Whoosh's sort, as does a pool too big to keep in memory.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.max_items = max(1000, self.limit // _POSTING_BYTES)
+        # {field: {term bytes: [block, weight, value, block, weight, value, ...]}}
+        self.grouped: dict[str, dict[bytes, list]] = {}
+        self.count = 0  # postings in ``grouped``
         self.add = self.current.append  # no field-name set, no size sum: nobody reads them
 
     def spill_if_full(self) -> None:
-        if len(self.current) >= self.max_items:
+        if self.count + len(self.current) >= self.max_items:
+            self._ungroup()
             self.save()
+
+    def _ungroup(self) -> None:
+        """Move the grouped postings into Whoosh's list, as tuples."""
+        add = self.current.append
+        for name, terms in self.grouped.items():
+            for term, flat in terms.items():
+                for at in range(0, len(flat), 3):
+                    add((name, term, flat[at], flat[at + 1], flat[at + 2]))
+        self.grouped = {}
+        self.count = 0
 
     def save(self) -> None:
         super().save()
         self.add = self.current.append
 
     def items(self, maxfiles: int = 128):
-        if self.runs:
-            self.spill_if_full()
-            return super().items(maxfiles)
-        self.current.sort()  # in place: Whoosh sorts a copy, doubling the pool at the end
-        return iter(self.current)
+        if self.runs or self.current:
+            self._ungroup()
+            if self.runs:
+                self.spill_if_full()
+                return super().items(maxfiles)
+            self.current.sort()  # in place: Whoosh sorts a copy, doubling the pool at the end
+            return iter(self.current)
+        return _Grouped(self.grouped)
+
+
+class _Grouped(dict):
+    """The pool's postings grouped by field and term (see :class:`_LeanPool`)."""
+
+    def __iter__(self):  # as Whoosh's sorted tuples, for any code that reads them so
+        for name in sorted(self.keys()):
+            terms = self[name]
+            for term in sorted(terms):
+                flat = terms[term]
+                for at in range(0, len(flat), 3):
+                    yield (name, term, flat[at], flat[at + 1], flat[at + 2])
 
 
 def _field_lengths(lengths, schema, fieldname: str) -> list | None:
@@ -172,58 +218,76 @@ def _field_lengths(lengths, schema, fieldname: str) -> list | None:
 def _add_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
     """:meth:`whoosh.codec.base.FieldWriter.add_postings` for sorted postings, a term at a time.
 
-    Postings come sorted by field, term and block (the pool sorts them). Each term's postings
-    go into the postings writer's block buffer in slices, with the block statistics Whoosh's
-    ``add_posting`` keeps one posting at a time; whole blocks are written by Whoosh.
+    Postings come sorted by field, term and block (the pool sorts them), or grouped by field
+    and term (:class:`_Grouped`). Each term's postings go into the postings writer's block
+    buffer in slices, with the block statistics Whoosh's ``add_posting`` keeps one posting at
+    a time; whole blocks are written by Whoosh.
     """
-    current_field = None
-    field_lengths = None
-    for (fieldname, btext), group in groupby(items, key=_FIELD_AND_TERM):
-        # Postings numbered -1 are Whoosh's spelling words, not postings (none in our schema).
-        postings = [p for p in group if p[2] != -1]
-        if fieldname != current_field:
-            if current_field is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            current_field = fieldname
-            field_lengths = _field_lengths(lengths, schema, fieldname)
-        if not postings:
-            continue
-        fieldwriter.start_term(btext)
-        postwriter = fieldwriter._postwriter
-        if type(postwriter) is not W3PostingsWriter or postwriter._byteids:
-            for _, _, docnum, weight, value in postings:
-                length = field_lengths[docnum] if field_lengths else 0
-                fieldwriter.add(docnum, weight, value or b"", length)
-        else:
-            _buffer_postings(postwriter, postings, field_lengths)
-        fieldwriter.finish_term()
-    if current_field is not None:
+    if isinstance(items, _Grouped):
+        terms_by_field = ((name, sorted(items[name].items())) for name in sorted(items.keys()))
+    else:
+        terms_by_field = _from_sorted(items)
+    for fieldname, terms in terms_by_field:
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        field_lengths = _field_lengths(lengths, schema, fieldname)
+        for btext, flat in terms:
+            fieldwriter.start_term(btext)
+            postwriter = fieldwriter._postwriter
+            if type(postwriter) is not W3PostingsWriter or postwriter._byteids:
+                for at in range(0, len(flat), 3):
+                    docnum, weight, value = flat[at : at + 3]
+                    length = field_lengths[docnum] if field_lengths else 0
+                    fieldwriter.add(docnum, weight, value or b"", length)
+            else:
+                _buffer_postings(postwriter, flat, field_lengths)
+            fieldwriter.finish_term()
         fieldwriter.finish_field()
 
 
-_FIELD_AND_TERM = itemgetter(0, 1)
+def _from_sorted(items) -> Iterator[tuple[str, Iterator[tuple[bytes, list]]]]:
+    """Sorted posting tuples as ``(field, ((term, [block, weight, value, ...]), ...))``."""
+    for fieldname, group in groupby(items, key=itemgetter(0)):
+        yield fieldname, _terms_of(group)
 
 
-def _buffer_postings(postwriter: W3PostingsWriter, postings: list, lengths: list | None) -> None:
-    """What ``add_posting`` does for each posting, a block's worth at a time."""
+def _terms_of(group) -> Iterator[tuple[bytes, list]]:
+    for btext, postings in groupby(group, key=itemgetter(1)):
+        flat = []
+        for p in postings:
+            # Postings numbered -1 are Whoosh's spelling words, not postings (none in our
+            # schema); a term of nothing else is still started, as Whoosh does.
+            if p[2] != -1:
+                flat += p[2:5]
+        if flat:
+            yield btext, flat
+
+
+def _buffer_postings(postwriter: W3PostingsWriter, flat: list, lengths: list | None) -> None:
+    """What ``add_posting`` does for each posting, a block's worth at a time.
+
+    ``flat`` holds a term's postings as ``[block, weight, value, block, weight, ...]``.
+    """
     limit = postwriter._blocklimit
     start = 0
-    while start < len(postings):
+    end = len(flat)
+    while start < end:
         if len(postwriter._ids) >= limit:
             postwriter._write_block()
-        chunk = postings[start : start + limit - len(postwriter._ids)]
-        start += len(chunk)
-        weights = [p[3] for p in chunk]
-        postwriter._ids.extend(p[2] for p in chunk)
+        stop = min(end, start + 3 * (limit - len(postwriter._ids)))
+        ids = flat[start:stop:3]
+        weights = flat[start + 1 : stop : 3]
+        values = flat[start + 2 : stop : 3]
+        start = stop
+        postwriter._ids.extend(ids)
         postwriter._weights.extend(weights)
-        postwriter._values.extend(p[4] for p in chunk if p[4])
+        if any(values):
+            postwriter._values.extend(v for v in values if v)
         top = max(weights)
         if top > postwriter._maxweight:
             postwriter._maxweight = top
         if lengths is None:
             continue
-        sized = [n for n in (lengths[p[2]] for p in chunk) if n]
+        sized = [n for n in map(lengths.__getitem__, ids) if n]
         if sized:
             shortest, longest = min(sized), max(sized)
             if postwriter._minlength is None or shortest < postwriter._minlength:
