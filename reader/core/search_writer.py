@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import zlib
+from array import array
 from collections.abc import Iterator
 from functools import partial
-from itertools import groupby
+from itertools import groupby, pairwise
 from operator import itemgetter
 
-from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter, W3TermInfo
+from whoosh.compat import dumps
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool
 
 
@@ -230,10 +235,16 @@ def _add_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
     for fieldname, terms in terms_by_field:
         fieldwriter.start_field(fieldname, schema[fieldname])
         field_lengths = _field_lengths(lengths, schema, fieldname)
+        postwriter = fieldwriter._postwriter
+        lean = type(postwriter) is W3PostingsWriter and not postwriter._byteids
+        small = 3 * postwriter._blocklimit if lean and postwriter._inlinelimit <= 1 else 0
         for btext, flat in terms:
+            if len(flat) <= small:
+                _write_small_term(fieldwriter, postwriter, btext, flat, field_lengths)
+                continue
             fieldwriter.start_term(btext)
             postwriter = fieldwriter._postwriter
-            if type(postwriter) is not W3PostingsWriter or postwriter._byteids:
+            if not lean:
                 for at in range(0, len(flat), 3):
                     docnum, weight, value = flat[at : at + 3]
                     length = field_lengths[docnum] if field_lengths else 0
@@ -294,3 +305,74 @@ def _buffer_postings(postwriter: W3PostingsWriter, flat: list, lengths: list | N
                 postwriter._minlength = shortest
             if longest > postwriter._maxlength:
                 postwriter._maxlength = longest
+
+
+_TERMINFO = W3TermInfo._struct
+
+
+def _write_small_term(
+    fieldwriter: W3FieldWriter,
+    postwriter: W3PostingsWriter,
+    btext: bytes,
+    flat: list,
+    lengths: list | None,
+) -> None:
+    """One term whose postings fit in one block, written as Whoosh's start_term, add_posting
+    for each posting and finish_term would write it (the same bytes), without their layers.
+
+    Most terms of a build are such (every block's id, most words): Whoosh's per-term work,
+    not the postings, was most of the writing.
+    """
+    ids = flat[0::3]
+    py_weights = flat[1::3]
+    weights = array("f", py_weights)  # Whoosh buffers weights as 32-bit floats
+    values = [v for v in flat[2::3] if v]
+    maxweight = max(py_weights)
+    if not maxweight > 0:
+        maxweight = 0
+    minlength, maxlength = None, 0
+    if lengths is not None:
+        sized = [n for n in map(lengths.__getitem__, ids) if n]
+        if sized:
+            minlength, maxlength = min(sized), max(sized)
+    # W3PostingsWriter._write_block(last=True), with its _mini_* encodings.
+    deltas = [ids[0], *(b - a for a, b in pairwise(ids))]
+    if all(w == 1.0 for w in weights):
+        mini_weights = None
+    elif all(w == weights[0] for w in weights):
+        mini_weights = weights[0]
+    else:
+        mini_weights = tuple(weights)
+    fixedsize = fieldwriter._format.fixed_value_size()
+    if fixedsize is None or fixedsize < 0:
+        mini_values = tuple(values)
+    elif fixedsize == 0:
+        mini_values = None
+    else:
+        mini_values = b"".join(values)
+    databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+    comp = postwriter._compression
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    minbyte, maxbyte = length_to_byte(minlength), length_to_byte(maxlength)
+    infobytes = dumps((len(ids), ids[-1], maxweight, comp, minbyte, maxbyte), 2)
+    postfile = fieldwriter._postfile
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    postfile.write(pack_int(-(len(infobytes) + len(databytes))))
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    extent = postfile.tell() - start
+    # W3FieldWriter.finish_term: the term's W3TermInfo, as to_bytes() packs it.
+    terminfo = _TERMINFO.pack(
+        0,
+        sum(weights),
+        len(ids),
+        0 if minlength is None else minbyte,
+        maxbyte,
+        maxweight,
+        ids[0],
+        ids[-1],
+    )
+    terminfo += pack_long(start) + pack_int(extent)
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + btext, terminfo)
