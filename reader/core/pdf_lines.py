@@ -13,7 +13,6 @@ No Qt here.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
@@ -40,6 +39,25 @@ _LIGATURES = str.maketrans(
 )  # fmt: skip
 _COMPOUND = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+
+
+class _cached:
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first
+    read): a book's thousands of lines read a dozen such values each, from one thread."""
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass(slots=True)
@@ -72,11 +90,11 @@ class Line:
     box_rect: tuple[float, float, float, float] | None = None
     heading_like: bool | None = None  # set once by the block builder, which knows the body size
 
-    @functools.cached_property
+    @_cached
     def main(self) -> Span:
         return max(self.spans, key=lambda s: len(s.text.strip()))
 
-    @functools.cached_property
+    @_cached
     def size(self) -> float:
         return self.main.size
 
@@ -84,19 +102,19 @@ class Line:
     def x0(self) -> float:
         return self.spans[0].x0
 
-    @functools.cached_property
+    @_cached
     def y0(self) -> float:
         return min(s.y0 for s in self.spans)
 
-    @functools.cached_property
+    @_cached
     def y1(self) -> float:
         return max(s.y1 for s in self.spans)
 
-    @functools.cached_property
+    @_cached
     def rect(self) -> tuple[float, float, float, float]:
         return (self.x0, self.y0, max(s.x1 for s in self.spans), self.y1)
 
-    @functools.cached_property
+    @_cached
     def bold(self) -> bool:
         return all(s.bold for s in self.spans if any(c.isalnum() for c in s.text))
 
@@ -130,7 +148,7 @@ class Line:
             out = out[:-1].replace(SOFT_HYPHEN, "") + out[-1]
         return out
 
-    @functools.cached_property
+    @_cached
     def text(self) -> str:
         return self.text_of(self.spans)
 
