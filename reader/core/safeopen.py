@@ -139,13 +139,17 @@ def extract_file(
 
 
 def examine_file(
-    path: Path | str, password: str | None = None, on_open: Callable | None = None
+    path: Path | str,
+    password: str | None = None,
+    on_open: Callable | None = None,
+    parallel: bool = False,
 ) -> tuple[dict, list[Block]]:
     """In this process: what :func:`inspect_file` says and the blocks, from one reading.
 
     The blocks carry the placeholder id :data:`EXAMINED`. The text is read to the end (within
     :data:`DEFAULT_TIMEOUT`); a document that cannot be read in time is refused, not half added.
-    ``on_open(doc)`` is called with an open PDF before its text is read.
+    ``on_open(doc)`` is called with an open PDF before its text is read. ``parallel`` reads a
+    long PDF's pages on two cores by forking: only in the checking child.
     """
     path = Path(path)
     if _kind(path) == "pptx":
@@ -156,7 +160,13 @@ def examine_file(
     from reader.core.pdfinspect import read_pdf
 
     return read_pdf(
-        path, EXAMINED, password, timeout=DEFAULT_TIMEOUT, partial=False, on_open=on_open
+        path,
+        EXAMINED,
+        password,
+        timeout=DEFAULT_TIMEOUT,
+        partial=False,
+        on_open=on_open,
+        parallel=parallel,
     )
 
 
@@ -393,6 +403,8 @@ def rebase_blocks(
 
 # --------------------------------------------------------------------------- the child
 
+_in_child = False  # set by child_main: this process is a checking child
+
 
 def _limit_memory() -> None:
     try:
@@ -434,7 +446,7 @@ def _answer(request: dict) -> dict:
                 raise again(str(exc).replace(link.name, display_name(path))) from None
     if request.get("op") == "examine":
         early = _send_first_page if request.get("first_page") else None
-        info, blocks = examine_file(path, password, on_open=early)
+        info, blocks = examine_file(path, password, on_open=early, parallel=_in_child)
         for block in blocks:  # one line each: see examine_in_subprocess
             sys.stdout.write(json.dumps({"block": block_to_dict(block)}) + "\n")
         return {"ok": True, "result": {"info": info, "blocks": len(blocks)}}
@@ -443,6 +455,7 @@ def _answer(request: dict) -> dict:
 
 def child_main(argv: list[str] | None = None) -> int:
     """Entry point of the child: a JSON request on stdin (with CHILD_FLAG), or a FILE argument."""
+    global _in_child
     argv = sys.argv[1:] if argv is None else argv
     _limit_memory()
     # Loaded before the request is read: a child started early (checker_process.prestart)
@@ -451,6 +464,7 @@ def child_main(argv: list[str] | None = None) -> int:
     import reader.core.slides  # noqa: F401
 
     if argv and argv[0] == CHILD_FLAG:
+        _in_child = True  # a process of its own, without threads: it may fork to read
         try:
             request = json.loads(sys.stdin.read())
         except json.JSONDecodeError:
