@@ -3,10 +3,12 @@
 A full build writes every posting of every block once: about 170,000 for 2,400 blocks, so what
 Whoosh does per posting dominates. Its pool estimates each posting's size as it arrives, and its
 field writer reads each block's field length back from disk (a seek and a read) for each posting,
-then checks the types of every posting it buffers. :class:`BuildWriter` pools postings as they
-come (measured by count after each block), reads each length once, and buffers each term's
-postings in one step. The index written is the same, byte for byte in its postings and lengths
-(tests compare it with Whoosh's own writer); incremental edits still use Whoosh's writer.
+then checks the types of every posting it buffers; it pools one tuple per posting and sorts
+them all, and each term passes through several layers of calls to be written. :class:`BuildWriter`
+keeps postings grouped by field and term as they come (already in block order, measured by count
+after each block), reads each length once, and writes a term whose postings fit in one block
+directly. The index written is the same, byte for byte (tests compare it with Whoosh's own
+writer); incremental edits of single blocks still use Whoosh's writer.
 """
 
 from __future__ import annotations
