@@ -13,9 +13,12 @@ No Qt here.
 
 from __future__ import annotations
 
-import functools
 import math
+import os
+import pickle
 import re
+import signal
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,6 +43,25 @@ _LIGATURES = str.maketrans(
 )  # fmt: skip
 _COMPOUND = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+
+
+class _cached:
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first
+    read): a book's thousands of lines read a dozen such values each, from one thread."""
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass(slots=True)
@@ -72,11 +94,11 @@ class Line:
     box_rect: tuple[float, float, float, float] | None = None
     heading_like: bool | None = None  # set once by the block builder, which knows the body size
 
-    @functools.cached_property
+    @_cached
     def main(self) -> Span:
         return max(self.spans, key=lambda s: len(s.text.strip()))
 
-    @functools.cached_property
+    @_cached
     def size(self) -> float:
         return self.main.size
 
@@ -84,19 +106,19 @@ class Line:
     def x0(self) -> float:
         return self.spans[0].x0
 
-    @functools.cached_property
+    @_cached
     def y0(self) -> float:
         return min(s.y0 for s in self.spans)
 
-    @functools.cached_property
+    @_cached
     def y1(self) -> float:
         return max(s.y1 for s in self.spans)
 
-    @functools.cached_property
+    @_cached
     def rect(self) -> tuple[float, float, float, float]:
         return (self.x0, self.y0, max(s.x1 for s in self.spans), self.y1)
 
-    @functools.cached_property
+    @_cached
     def bold(self) -> bool:
         return all(s.bold for s in self.spans if any(c.isalnum() for c in s.text))
 
@@ -130,7 +152,7 @@ class Line:
             out = out[:-1].replace(SOFT_HYPHEN, "") + out[-1]
         return out
 
-    @functools.cached_property
+    @_cached
     def text(self) -> str:
         return self.text_of(self.spans)
 
@@ -253,6 +275,85 @@ def page_lines(page: pymupdf.Page) -> list[Line]:
                     break
         out.append(line)
     return out
+
+
+def read_pages(
+    doc: pymupdf.Document, count: int, deadline: float | None, parallel: bool = False
+) -> tuple[list[list[Line]], bool]:
+    """:func:`page_lines` of the first ``count`` pages, and whether ``deadline`` (a
+    ``time.monotonic()`` value) stopped the reading first. A damaged page reads as no lines.
+
+    With ``parallel`` (only ever in the checking child, which has no threads) a long document's
+    second half is read by a forked copy of this process while this one reads the first half:
+    the app itself sits idle meanwhile, so the machine's second core does the work. Anything
+    wrong with the copy (it died, answered garbage) and this process reads those pages itself.
+    """
+    half = count // 2
+    if (
+        not parallel
+        or count < PARALLEL_MIN_PAGES
+        or not hasattr(os, "fork")
+        or not doc.name
+        or doc.needs_pass
+        or doc.is_encrypted
+    ):
+        return _read_range(doc, 0, count, deadline)
+    try:
+        source = doc.name
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return _read_range(doc, 0, count, deadline)
+    if pid == 0:  # the copy: its own handle on the file (a shared one would share its offset)
+        code = 1
+        try:
+            os.close(read_end)
+            # Not the app's pipe: the app waits for its end, which this copy must not hold.
+            os.dup2(os.open(os.devnull, os.O_RDWR), 0)
+            os.dup2(os.open(os.devnull, os.O_RDWR), 1)
+            # A copy stuck inside MuPDF ends by itself; the checking child is timed by the app.
+            left = 120.0 if deadline is None else deadline - time.monotonic()
+            signal.alarm(max(1, int(left) + 5))
+            mine = pymupdf.open(source, filetype="pdf")
+            if mine.needs_pass or mine.page_count < count:
+                raise ValueError("not the same document")
+            data = pickle.dumps(_read_range(mine, half, count, deadline), pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    first, stopped = _read_range(doc, 0, half, deadline)
+    with os.fdopen(read_end, "rb") as answer:
+        data = answer.read()
+    _, status = os.waitpid(pid, 0)
+    if stopped:
+        return first, True
+    try:
+        if status != 0:
+            raise ValueError("the copy failed")
+        second, stopped = pickle.loads(data)  # our own process's output, never the file's bytes
+    except Exception:
+        second, stopped = _read_range(doc, half, count, deadline)
+    return first + second, stopped
+
+
+PARALLEL_MIN_PAGES = 40  # below this, starting the copy costs more than it saves
+
+
+def _read_range(
+    doc: pymupdf.Document, start: int, end: int, deadline: float | None
+) -> tuple[list[list[Line]], bool]:
+    pages: list[list[Line]] = []
+    for index in range(start, end):
+        if deadline is not None and time.monotonic() > deadline:
+            return pages, True
+        try:
+            pages.append(page_lines(doc.load_page(index)))
+        except Exception:
+            pages.append([])  # a damaged page is skipped, not fatal
+    return pages, False
 
 
 def _marker_ok(span: Span) -> bool:

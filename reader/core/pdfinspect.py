@@ -39,6 +39,7 @@ def read_pdf(
     max_pages: int | None = None,
     partial: bool = True,
     on_open: Callable[[pymupdf.Document], None] | None = None,
+    parallel: bool = False,
 ) -> tuple[dict, list[Block]]:
     """The summary :func:`inspect_pdf` gives and the blocks, from ONE reading of the text.
 
@@ -47,6 +48,7 @@ def read_pdf(
     says ``complete: false`` and the blocks are those read so far, unless ``partial`` is false:
     then :class:`ExtractionTimeout` is raised. ``on_open(doc)`` is called once the document
     is open, before its text is read (the child sends page 1's pixels from there).
+    ``parallel`` reads the pages on two cores (only in the checking child: it forks).
     """
     path = Path(path)
     doc = open_pdf(path, password)
@@ -56,7 +58,12 @@ def read_pdf(
         complete = True
         try:
             blocks = extract_blocks(
-                doc, document_id, document_id, timeout=timeout, max_pages=max_pages
+                doc,
+                document_id,
+                document_id,
+                timeout=timeout,
+                max_pages=max_pages,
+                parallel=parallel,
             )
         except ExtractionTimeout as exc:
             if not partial:

@@ -43,7 +43,7 @@ from reader.core.pdf_lines import (
     compounds,
     is_furniture,
     join_lines,
-    page_lines,
+    read_pages,
     running_keys,
     split_markers,
     strip_markers,
@@ -392,25 +392,19 @@ def extract_blocks(
     *,
     timeout: float | None = DEFAULT_TIMEOUT,
     max_pages: int | None = None,
+    parallel: bool = False,
 ) -> list[Block]:
     """Blocks of a PDF: numbered paragraphs and headings when the PDF is laid out that way,
     otherwise plain text blocks page by page.
 
     ``max_pages`` reads only the first pages; past ``timeout`` seconds it raises
-    :class:`ExtractionTimeout` carrying the blocks of the pages read so far.
+    :class:`ExtractionTimeout` carrying the blocks of the pages read so far. ``parallel``
+    reads a long document's pages on two cores (see :func:`~reader.core.pdf_lines.read_pages`;
+    only for the checking child).
     """
-    started = time.monotonic()
     count = doc.page_count if max_pages is None else min(doc.page_count, max_pages)
-    pages: list[list[Line]] = []
-    timed_out = False
-    for index in range(count):
-        if timeout is not None and time.monotonic() - started > timeout:
-            timed_out = True
-            break
-        try:
-            pages.append(page_lines(doc.load_page(index)))
-        except Exception:
-            pages.append([])  # a damaged page is skipped, not fatal
+    deadline = None if timeout is None else time.monotonic() + timeout
+    pages, timed_out = read_pages(doc, count, deadline, parallel)
     blocks = _blocks_from_lines(pages, document_id, tab_id, _title(doc))
     if timed_out:
         raise ExtractionTimeout(

@@ -28,16 +28,11 @@ from reader.core import checker_process
 from reader.core.checker_process import CHILD_FLAG
 from reader.core.errors import DEFAULT_TIMEOUT, DocumentError, PasswordRequired
 from reader.core.model import Block, block_from_dict, block_to_dict
-from reader.core.pdfdoc import open_pdf
-from reader.core.pdfinspect import inspect_pdf, read_pdf
-from reader.core.pdfparagraphs import extract_blocks
-from reader.core.slides import (
-    deck_blocks,
-    deck_summary,
-    extract_slide_blocks,
-    inspect_deck,
-    open_deck,
-)
+
+# The readers of PDFs (PyMuPDF) and decks are imported where they run: in the child (which
+# loads them before its request comes, see child_main) or by an explicit in-process call.
+# The app's own process only sends requests and reads answers, and importing PyMuPDF there
+# cost `reader add` a quarter of a second before the child could even be asked.
 
 EXAMINED = "examined"  # placeholder document id of blocks from examine_in_subprocess
 # Tests only: "1" aborts the child, "hang" stalls it, "after-first-page" aborts after page 1.
@@ -116,7 +111,11 @@ def inspect_file(path: Path | str, password: str | None = None) -> dict:
     """In this process: :func:`inspect_pdf` or :func:`inspect_deck`, by what the file holds."""
     path = Path(path)
     if _kind(path) == "pptx":
+        from reader.core.slides import inspect_deck
+
         return inspect_deck(path)
+    from reader.core.pdfinspect import inspect_pdf
+
     return inspect_pdf(path, password)
 
 
@@ -126,7 +125,12 @@ def extract_file(
     """In this process: the blocks of a PDF or a deck."""
     path = Path(path)
     if _kind(path) == "pptx":
+        from reader.core.slides import extract_slide_blocks
+
         return extract_slide_blocks(path, document_id, tab_id)
+    from reader.core.pdfdoc import open_pdf
+    from reader.core.pdfparagraphs import extract_blocks
+
     doc = open_pdf(path, password)
     try:
         return extract_blocks(doc, document_id, tab_id)
@@ -135,20 +139,34 @@ def extract_file(
 
 
 def examine_file(
-    path: Path | str, password: str | None = None, on_open: Callable | None = None
+    path: Path | str,
+    password: str | None = None,
+    on_open: Callable | None = None,
+    parallel: bool = False,
 ) -> tuple[dict, list[Block]]:
     """In this process: what :func:`inspect_file` says and the blocks, from one reading.
 
     The blocks carry the placeholder id :data:`EXAMINED`. The text is read to the end (within
     :data:`DEFAULT_TIMEOUT`); a document that cannot be read in time is refused, not half added.
-    ``on_open(doc)`` is called with an open PDF before its text is read.
+    ``on_open(doc)`` is called with an open PDF before its text is read. ``parallel`` reads a
+    long PDF's pages on two cores by forking: only in the checking child.
     """
     path = Path(path)
     if _kind(path) == "pptx":
+        from reader.core.slides import deck_blocks, deck_summary, open_deck
+
         deck = open_deck(path)
         return deck_summary(path, deck), deck_blocks(deck, EXAMINED, EXAMINED)
+    from reader.core.pdfinspect import read_pdf
+
     return read_pdf(
-        path, EXAMINED, password, timeout=DEFAULT_TIMEOUT, partial=False, on_open=on_open
+        path,
+        EXAMINED,
+        password,
+        timeout=DEFAULT_TIMEOUT,
+        partial=False,
+        on_open=on_open,
+        parallel=parallel,
     )
 
 
@@ -385,6 +403,8 @@ def rebase_blocks(
 
 # --------------------------------------------------------------------------- the child
 
+_in_child = False  # set by child_main: this process is a checking child
+
 
 def _limit_memory() -> None:
     try:
@@ -426,7 +446,7 @@ def _answer(request: dict) -> dict:
                 raise again(str(exc).replace(link.name, display_name(path))) from None
     if request.get("op") == "examine":
         early = _send_first_page if request.get("first_page") else None
-        info, blocks = examine_file(path, password, on_open=early)
+        info, blocks = examine_file(path, password, on_open=early, parallel=_in_child)
         for block in blocks:  # one line each: see examine_in_subprocess
             sys.stdout.write(json.dumps({"block": block_to_dict(block)}) + "\n")
         return {"ok": True, "result": {"info": info, "blocks": len(blocks)}}
@@ -435,9 +455,16 @@ def _answer(request: dict) -> dict:
 
 def child_main(argv: list[str] | None = None) -> int:
     """Entry point of the child: a JSON request on stdin (with CHILD_FLAG), or a FILE argument."""
+    global _in_child
     argv = sys.argv[1:] if argv is None else argv
     _limit_memory()
+    # Loaded before the request is read: a child started early (checker_process.prestart)
+    # has them ready when the request comes.
+    import reader.core.pdfinspect
+    import reader.core.slides  # noqa: F401
+
     if argv and argv[0] == CHILD_FLAG:
+        _in_child = True  # a process of its own, without threads: it may fork to read
         try:
             request = json.loads(sys.stdin.read())
         except json.JSONDecodeError:

@@ -8,7 +8,7 @@ each block's field lengths remembered by the searcher. Changing anything here me
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import lru_cache
 from itertools import pairwise
 from operator import attrgetter
@@ -129,15 +129,32 @@ def _postings(kind: str, form: str, boost: float, text: str) -> tuple:
             (w.encode("utf-8"), n, n * 1.0 * boost, _pack_uint(n))
             for w, n in Counter(words).items()
         )
-    where: defaultdict[str, list[int]] = defaultdict(list)
+    where: dict[str, list[int]] = {}
     for pos, word in enumerate(words):
-        where[word].append(pos)
+        places = where.get(word)
+        if places is None:
+            where[word] = [pos]
+        else:
+            places.append(pos)
     out = []
+    once = _ONCE_AT
     for word, places in where.items():
-        gaps = [places[0], *(b - a for a, b in pairwise(places))]
-        value = _pack_uint(len(gaps)) + _dumps(gaps, 2)
+        if len(places) == 1:  # most words of a paragraph: their values repeat across blocks
+            value = once.get(places[0])
+            if value is None:
+                value = _pack_uint(1) + _dumps(places, 2)
+                if places[0] < _ONCE_MAX:
+                    once[places[0]] = value
+        else:
+            gaps = [places[0], *(b - a for a, b in pairwise(places))]
+            value = _pack_uint(len(gaps)) + _dumps(gaps, 2)
         out.append((word.encode("utf-8"), len(places), len(places) * 1.0 * boost, value))
     return tuple(out)
+
+
+# The encoded value of a word found once, by its position (at most a few hundred kB).
+_ONCE_AT: dict[int, bytes] = {}
+_ONCE_MAX = 4096
 
 
 _FORM = {form: attrgetter(form) for form in ("stem", "norm", "folded")}

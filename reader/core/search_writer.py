@@ -3,22 +3,29 @@
 A full build writes every posting of every block once: about 170,000 for 2,400 blocks, so what
 Whoosh does per posting dominates. Its pool estimates each posting's size as it arrives, and its
 field writer reads each block's field length back from disk (a seek and a read) for each posting,
-then checks the types of every posting it buffers. :class:`BuildWriter` pools postings as they
-come (measured by count after each block), reads each length once, and buffers each term's
-postings in one step. The index written is the same, byte for byte in its postings and lengths
-(tests compare it with Whoosh's own writer); incremental edits still use Whoosh's writer.
+then checks the types of every posting it buffers; it pools one tuple per posting and sorts
+them all, and each term passes through several layers of calls to be written. :class:`BuildWriter`
+keeps postings grouped by field and term as they come (already in block order, measured by count
+after each block), reads each length once, and writes a term whose postings fit in one block
+directly. The index written is the same, byte for byte (tests compare it with Whoosh's own
+writer); incremental edits of single blocks still use Whoosh's writer.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import zlib
+from array import array
 from collections.abc import Iterator
 from functools import partial
-from itertools import groupby
+from itertools import groupby, pairwise
 from operator import itemgetter
 
-from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter, W3TermInfo
+from whoosh.compat import dumps
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool
 
 
@@ -85,7 +92,8 @@ class BuildWriter:
         writer._check_state()
         schema = writer.schema
         docnum = writer.docnum
-        pool = writer.pool.current
+        pool = writer.pool
+        grouped = pool.grouped
         perdoc = writer.perdocwriter
         perdoc.start_doc(docnum)
         try:
@@ -103,7 +111,16 @@ class BuildWriter:
                             self._known[name, value] = items
                     if field.scorable:
                         length = sum(item[1] for item in items)
-                    pool.extend([(name, tb, docnum, w * 1.0, vb) for tb, _, w, vb in items])
+                    terms = grouped.get(name)
+                    if terms is None:
+                        terms = grouped[name] = {}
+                    for tb, _, w, vb in items:
+                        postings = terms.get(tb)
+                        if postings is None:
+                            terms[tb] = [docnum, w * 1.0, vb]
+                        else:
+                            postings += (docnum, w * 1.0, vb)
+                    pool.count += len(items)
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -134,27 +151,63 @@ _POSTING_BYTES = 200
 
 
 class _LeanPool(PostingPool):
-    """Whoosh's posting pool, appending without a size estimate per posting."""
+    """Whoosh's posting pool, holding the lean path's postings grouped by field and term.
+
+    Whoosh pools one ``(field, term, block, weight, value)`` tuple per posting and sorts them
+    all at the end: about a fifth of a build. Blocks are added in order, so each term's
+    postings are already in block order once grouped; only the terms need sorting. Postings
+    that come another way (Whoosh's own ``add_document``, a merge) go to Whoosh's list, and
+    then everything goes through Whoosh's sort, as does a pool too big to keep in memory.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.max_items = max(1000, self.limit // _POSTING_BYTES)
+        # {field: {term bytes: [block, weight, value, block, weight, value, ...]}}
+        self.grouped: dict[str, dict[bytes, list]] = {}
+        self.count = 0  # postings in ``grouped``
         self.add = self.current.append  # no field-name set, no size sum: nobody reads them
 
     def spill_if_full(self) -> None:
-        if len(self.current) >= self.max_items:
+        if self.count + len(self.current) >= self.max_items:
+            self._ungroup()
             self.save()
+
+    def _ungroup(self) -> None:
+        """Move the grouped postings into Whoosh's list, as tuples."""
+        add = self.current.append
+        for name, terms in self.grouped.items():
+            for term, flat in terms.items():
+                for at in range(0, len(flat), 3):
+                    add((name, term, flat[at], flat[at + 1], flat[at + 2]))
+        self.grouped = {}
+        self.count = 0
 
     def save(self) -> None:
         super().save()
         self.add = self.current.append
 
     def items(self, maxfiles: int = 128):
-        if self.runs:
-            self.spill_if_full()
-            return super().items(maxfiles)
-        self.current.sort()  # in place: Whoosh sorts a copy, doubling the pool at the end
-        return iter(self.current)
+        if self.runs or self.current:
+            self._ungroup()
+            if self.runs:
+                self.spill_if_full()
+                return super().items(maxfiles)
+            self.current.sort()  # in place: Whoosh sorts a copy, doubling the pool at the end
+            return iter(self.current)
+        return _Grouped(self.grouped)
+
+
+class _Grouped(dict):
+    """The pool's postings grouped by field and term (see :class:`_LeanPool`)."""
+
+    def __iter__(self):  # as Whoosh's sorted tuples, for any code that reads them so
+        for name in sorted(self.keys()):
+            terms = self[name]
+            for term in sorted(terms):
+                flat = terms[term]
+                for at in range(0, len(flat), 3):
+                    yield (name, term, flat[at], flat[at + 1], flat[at + 2])
 
 
 def _field_lengths(lengths, schema, fieldname: str) -> list | None:
@@ -172,61 +225,156 @@ def _field_lengths(lengths, schema, fieldname: str) -> list | None:
 def _add_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
     """:meth:`whoosh.codec.base.FieldWriter.add_postings` for sorted postings, a term at a time.
 
-    Postings come sorted by field, term and block (the pool sorts them). Each term's postings
-    go into the postings writer's block buffer in slices, with the block statistics Whoosh's
-    ``add_posting`` keeps one posting at a time; whole blocks are written by Whoosh.
+    Postings come sorted by field, term and block (the pool sorts them), or grouped by field
+    and term (:class:`_Grouped`). Each term's postings go into the postings writer's block
+    buffer in slices, with the block statistics Whoosh's ``add_posting`` keeps one posting at
+    a time; whole blocks are written by Whoosh.
     """
-    current_field = None
-    field_lengths = None
-    for (fieldname, btext), group in groupby(items, key=_FIELD_AND_TERM):
-        # Postings numbered -1 are Whoosh's spelling words, not postings (none in our schema).
-        postings = [p for p in group if p[2] != -1]
-        if fieldname != current_field:
-            if current_field is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            current_field = fieldname
-            field_lengths = _field_lengths(lengths, schema, fieldname)
-        if not postings:
-            continue
-        fieldwriter.start_term(btext)
+    if isinstance(items, _Grouped):
+        terms_by_field = ((name, sorted(items[name].items())) for name in sorted(items.keys()))
+    else:
+        terms_by_field = _from_sorted(items)
+    for fieldname, terms in terms_by_field:
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        field_lengths = _field_lengths(lengths, schema, fieldname)
         postwriter = fieldwriter._postwriter
-        if type(postwriter) is not W3PostingsWriter or postwriter._byteids:
-            for _, _, docnum, weight, value in postings:
-                length = field_lengths[docnum] if field_lengths else 0
-                fieldwriter.add(docnum, weight, value or b"", length)
-        else:
-            _buffer_postings(postwriter, postings, field_lengths)
-        fieldwriter.finish_term()
-    if current_field is not None:
+        lean = type(postwriter) is W3PostingsWriter and not postwriter._byteids
+        small = 3 * postwriter._blocklimit if lean and postwriter._inlinelimit <= 1 else 0
+        for btext, flat in terms:
+            if len(flat) <= small:
+                _write_small_term(fieldwriter, postwriter, btext, flat, field_lengths)
+                continue
+            fieldwriter.start_term(btext)
+            postwriter = fieldwriter._postwriter
+            if not lean:
+                for at in range(0, len(flat), 3):
+                    docnum, weight, value = flat[at : at + 3]
+                    length = field_lengths[docnum] if field_lengths else 0
+                    fieldwriter.add(docnum, weight, value or b"", length)
+            else:
+                _buffer_postings(postwriter, flat, field_lengths)
+            fieldwriter.finish_term()
         fieldwriter.finish_field()
 
 
-_FIELD_AND_TERM = itemgetter(0, 1)
+def _from_sorted(items) -> Iterator[tuple[str, Iterator[tuple[bytes, list]]]]:
+    """Sorted posting tuples as ``(field, ((term, [block, weight, value, ...]), ...))``."""
+    for fieldname, group in groupby(items, key=itemgetter(0)):
+        yield fieldname, _terms_of(group)
 
 
-def _buffer_postings(postwriter: W3PostingsWriter, postings: list, lengths: list | None) -> None:
-    """What ``add_posting`` does for each posting, a block's worth at a time."""
+def _terms_of(group) -> Iterator[tuple[bytes, list]]:
+    for btext, postings in groupby(group, key=itemgetter(1)):
+        flat = []
+        for p in postings:
+            # Postings numbered -1 are Whoosh's spelling words, not postings (none in our
+            # schema); a term of nothing else is still started, as Whoosh does.
+            if p[2] != -1:
+                flat += p[2:5]
+        if flat:
+            yield btext, flat
+
+
+def _buffer_postings(postwriter: W3PostingsWriter, flat: list, lengths: list | None) -> None:
+    """What ``add_posting`` does for each posting, a block's worth at a time.
+
+    ``flat`` holds a term's postings as ``[block, weight, value, block, weight, ...]``.
+    """
     limit = postwriter._blocklimit
     start = 0
-    while start < len(postings):
+    end = len(flat)
+    while start < end:
         if len(postwriter._ids) >= limit:
             postwriter._write_block()
-        chunk = postings[start : start + limit - len(postwriter._ids)]
-        start += len(chunk)
-        weights = [p[3] for p in chunk]
-        postwriter._ids.extend(p[2] for p in chunk)
+        stop = min(end, start + 3 * (limit - len(postwriter._ids)))
+        ids = flat[start:stop:3]
+        weights = flat[start + 1 : stop : 3]
+        values = flat[start + 2 : stop : 3]
+        start = stop
+        postwriter._ids.extend(ids)
         postwriter._weights.extend(weights)
-        postwriter._values.extend(p[4] for p in chunk if p[4])
+        if any(values):
+            postwriter._values.extend(v for v in values if v)
         top = max(weights)
         if top > postwriter._maxweight:
             postwriter._maxweight = top
         if lengths is None:
             continue
-        sized = [n for n in (lengths[p[2]] for p in chunk) if n]
+        sized = [n for n in map(lengths.__getitem__, ids) if n]
         if sized:
             shortest, longest = min(sized), max(sized)
             if postwriter._minlength is None or shortest < postwriter._minlength:
                 postwriter._minlength = shortest
             if longest > postwriter._maxlength:
                 postwriter._maxlength = longest
+
+
+_TERMINFO = W3TermInfo._struct
+
+
+def _write_small_term(
+    fieldwriter: W3FieldWriter,
+    postwriter: W3PostingsWriter,
+    btext: bytes,
+    flat: list,
+    lengths: list | None,
+) -> None:
+    """One term whose postings fit in one block, written as Whoosh's start_term, add_posting
+    for each posting and finish_term would write it (the same bytes), without their layers.
+
+    Most terms of a build are such (every block's id, most words): Whoosh's per-term work,
+    not the postings, was most of the writing.
+    """
+    ids = flat[0::3]
+    py_weights = flat[1::3]
+    weights = array("f", py_weights)  # Whoosh buffers weights as 32-bit floats
+    values = [v for v in flat[2::3] if v]
+    maxweight = max(py_weights)
+    if not maxweight > 0:
+        maxweight = 0
+    minlength, maxlength = None, 0
+    if lengths is not None:
+        sized = [n for n in map(lengths.__getitem__, ids) if n]
+        if sized:
+            minlength, maxlength = min(sized), max(sized)
+    # W3PostingsWriter._write_block(last=True), with its _mini_* encodings.
+    deltas = [ids[0], *(b - a for a, b in pairwise(ids))]
+    if all(w == 1.0 for w in weights):
+        mini_weights = None
+    elif all(w == weights[0] for w in weights):
+        mini_weights = weights[0]
+    else:
+        mini_weights = tuple(weights)
+    fixedsize = fieldwriter._format.fixed_value_size()
+    if fixedsize is None or fixedsize < 0:
+        mini_values = tuple(values)
+    elif fixedsize == 0:
+        mini_values = None
+    else:
+        mini_values = b"".join(values)
+    databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+    comp = postwriter._compression
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    minbyte, maxbyte = length_to_byte(minlength), length_to_byte(maxlength)
+    infobytes = dumps((len(ids), ids[-1], maxweight, comp, minbyte, maxbyte), 2)
+    postfile = fieldwriter._postfile
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    postfile.write(pack_int(-(len(infobytes) + len(databytes))))
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    extent = postfile.tell() - start
+    # W3FieldWriter.finish_term: the term's W3TermInfo, as to_bytes() packs it.
+    terminfo = _TERMINFO.pack(
+        0,
+        sum(weights),
+        len(ids),
+        0 if minlength is None else minbyte,
+        maxbyte,
+        maxweight,
+        ids[0],
+        ids[-1],
+    )
+    terminfo += pack_long(start) + pack_int(extent)
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + btext, terminfo)

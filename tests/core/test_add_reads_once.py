@@ -106,3 +106,65 @@ def test_adding_when_there_is_no_index_yet_builds_it(tmp_path, pack) -> None:
     found = run_reader("search", "zq1marker", home=home)
     assert found.returncode == 0
     assert "zq1marker" in found.stdout.lower()
+
+
+def test_the_apps_own_process_never_loads_the_pdf_library_to_check_a_file(tmp_path) -> None:
+    # The file is parsed in the child only; the parent importing PyMuPDF as well cost `reader
+    # add` a quarter of a second before the child was even asked (issue 12).
+    import subprocess
+    import sys
+
+    path = make_guidance_pdf(tmp_path / "guidance.pdf", pages=3, paragraphs=6).path
+    code = (
+        "import sys\n"
+        "from reader.core.safeopen import examine_in_subprocess\n"
+        f"info, blocks = examine_in_subprocess({str(path)!r})\n"
+        "assert info['pages'] == 3 and blocks, info\n"
+        "assert 'pymupdf' not in sys.modules and 'fitz' not in sys.modules, 'PyMuPDF loaded'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_long_pdf_read_on_two_cores_gives_the_same_blocks(tmp_path) -> None:
+    # In the checking child, a long document's second half is read by a forked copy (issue 12).
+    from reader.core import pdf_lines
+    from reader.core.pdfdoc import open_pdf
+    from reader.core.pdfparagraphs import extract_blocks
+
+    path = make_guidance_pdf(tmp_path / "book.pdf", pages=48, paragraphs=120).path
+    doc = open_pdf(path)
+    try:
+        alone = extract_blocks(doc, "book", "book")
+        both = extract_blocks(doc, "book", "book", parallel=True)
+        pages, stopped = pdf_lines.read_pages(doc, doc.page_count, None, parallel=True)
+    finally:
+        doc.close()
+    assert both == alone
+    assert len(pages) == 48
+    assert not stopped
+    assert sum(1 for b in alone if b.kind == "pdf-paragraph" and b.level == 0) == 120
+
+
+def test_a_copy_that_cannot_read_leaves_the_pages_to_the_child(tmp_path, monkeypatch) -> None:
+    from reader.core import pdf_lines
+    from reader.core.pdfdoc import open_pdf
+    from reader.core.pdfparagraphs import extract_blocks
+
+    path = make_guidance_pdf(tmp_path / "book.pdf", pages=44, paragraphs=90).path
+    doc = open_pdf(path)
+    try:
+        alone = extract_blocks(doc, "book", "book")
+        # The copy opens the file by name: gone, it fails, and the child reads the pages.
+        monkeypatch.setattr(pdf_lines.pymupdf, "open", _refuse)
+        both = extract_blocks(doc, "book", "book", parallel=True)
+    finally:
+        doc.close()
+    assert both == alone
+
+
+def _refuse(*args, **kwargs):
+    raise RuntimeError("no file")

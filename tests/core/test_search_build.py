@@ -104,6 +104,29 @@ def test_lean_build_writes_the_same_index_as_whoosh(tmp_path, pack):
     assert ours == theirs
 
 
+def _segment_files(ix: windex.Index) -> dict[str, bytes]:
+    """The files of the index's one segment, by name without the segment's random id."""
+    (segment,) = ix._segments()
+    files = segment.open_compound_file(ix.storage)
+    out = {}
+    for name in files.list():
+        handle = files.open_file(name)
+        out[name.replace(segment.segid, "")] = handle.read()
+        handle.close()
+    return out
+
+
+def test_lean_build_writes_the_same_bytes_as_whoosh(tmp_path, pack):
+    # Postings grouped per term and small terms written directly (issue 12): the term index,
+    # the postings and every column are still the bytes Whoosh's own writer writes.
+    entries = _entries(pack)
+    lean = _segment_files(_write(tmp_path / "lean", entries, lean=True))
+    plain = _segment_files(_write(tmp_path / "plain", entries, lean=False))
+    assert any(name.endswith(".pst") for name in lean)
+    assert lean.keys() == plain.keys()
+    assert [name for name in lean if lean[name] != plain[name]] == []
+
+
 def test_a_build_that_spills_its_pool_to_disk_is_the_same_index(tmp_path, pack):
     entries = _entries(pack, copies=4)
     lean = _write(tmp_path / "lean", entries, lean=True, limitmb=0)  # a run per 1,000 postings
