@@ -107,7 +107,7 @@ class BuildWriter:
                     items = self._known.get((name, value))
                     if items is None:
                         items = tuple(field.index(value))
-                        if len(self._known) < _KNOWN_TEXTS:
+                        if len(value) <= _KNOWN_CHARS and len(self._known) < _KNOWN_TEXTS:
                             self._known[name, value] = items
                     if field.scorable:
                         length = sum(item[1] for item in items)
@@ -143,8 +143,11 @@ class BuildWriter:
         self._writer.cancel()
 
 
-# At most this many texts' postings are remembered during a build (a few MB).
+# At most this many texts' postings are remembered during a build, and only short texts (the
+# titles, headings and notices that repeat): remembering every paragraph of a 500-page
+# document kept 8 MB of postings to the end of its add, for texts that never came again.
 _KNOWN_TEXTS = 4096
+_KNOWN_CHARS = 300
 
 # What one pooled posting costs in memory, about: a 5-tuple, the word and value bytes, a float.
 _POSTING_BYTES = 200
