@@ -271,3 +271,11 @@ def file_key(slot: str | None, document_id: str, sha256: str) -> str:
     """The document key of an added file: its slot (or its own id for an extra document) at
     its checksum, e.g. ``guidance-pdf@sha256:9e87…``."""
     return document_key(slot or document_id, file_edition(sha256))
+
+
+def endnote_number(block: Block) -> int | None:
+    """The number of an ``endnote`` block (it is in the id, not the text)."""
+    if block.kind != "endnote":
+        return None
+    tail = block.id.rsplit("endnote-", 1)[-1].split("-", 1)[0]
+    return int(tail) if tail.isdigit() else None

@@ -37,7 +37,7 @@ import pymupdf
 
 from reader.core.errors import DEFAULT_TIMEOUT, ExtractionTimeout
 from reader.core.errors import document_name as _name
-from reader.core.model import Block, Link, slugify
+from reader.core.model import Block, Link, endnote_number, slugify
 from reader.core.pdf_lines import (
     Line,
     compounds,
@@ -584,11 +584,3 @@ def paragraph_summary(blocks: list[Block]) -> dict:
 def kinds_summary(blocks: list[Block]) -> dict[str, int]:
     """How many blocks of each kind, for ``reader inspect``."""
     return dict(sorted(Counter(b.kind for b in blocks).items()))
-
-
-def endnote_number(block: Block) -> int | None:
-    """The number of an ``endnote`` block (it is in the id, not the text)."""
-    if block.kind != "endnote":
-        return None
-    tail = block.id.rsplit("endnote-", 1)[-1].split("-", 1)[0]
-    return int(tail) if tail.isdigit() else None

@@ -13,8 +13,7 @@ from PySide6.QtGui import QContextMenuEvent, QFont, QHelpEvent, QHideEvent, QMou
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from reader.core.heap import release_free_memory
-from reader.core.model import Block
-from reader.core.pdfparagraphs import endnote_number
+from reader.core.model import Block, endnote_number
 from reader.core.render import Theme, anchor_for, pdf_blocks_html
 from reader.ui.block_text import BlockText
 from reader.ui.reading_view import block_id_at
