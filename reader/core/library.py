@@ -149,22 +149,32 @@ class Library:
         once while it is unchanged, for the last :data:`BLOCKS_CACHED` documents asked for.
         """
         path = self._blocks_file(doc)
-        try:
-            stat = path.stat()
-        except OSError:
+        key = self._blocks_key(doc, path)
+        if key is None:
             return []
-        key = (doc.id, self._tab_of(doc), str(path), stat.st_mtime_ns, stat.st_size)
         with self._blocks_lock:
             cached = self._blocks_cache.pop(key, None)
             if cached is not None:
                 self._blocks_cache[key] = cached  # most recently used last
                 return list(cached)
         blocks = self._read_blocks(doc, path)
+        self._remember_blocks(key, blocks)
+        return list(blocks)
+
+    def _blocks_key(self, doc: Document, path: Path) -> tuple | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return (doc.id, self._tab_of(doc), str(path), stat.st_mtime_ns, stat.st_size)
+
+    def _remember_blocks(self, key: tuple | None, blocks: list[Block]) -> None:
+        if key is None:
+            return
         with self._blocks_lock:
             self._blocks_cache[key] = blocks
             while len(self._blocks_cache) > BLOCKS_CACHED:
                 del self._blocks_cache[next(iter(self._blocks_cache))]
-        return list(blocks)
 
     def _read_blocks(self, doc: Document, path: Path) -> list[Block]:
         from reader.core.model import block_from_dict
@@ -593,9 +603,11 @@ class Library:
     def _write_blocks(self, doc: Document, blocks: list[Block]) -> None:
         from reader.core.model import block_to_dict
 
-        write_text_atomic(
-            self._blocks_file(doc), json.dumps([block_to_dict(b) for b in blocks]) + "\n"
-        )
+        path = self._blocks_file(doc)
+        write_text_atomic(path, json.dumps([block_to_dict(b) for b in blocks]) + "\n")
+        # The blocks just written are the ones a reader of the file would get: the document's
+        # tab, opened next, uses them instead of a second copy read back from the file.
+        self._remember_blocks(self._blocks_key(doc, path), list(blocks))
 
     def _save(self, documents: list[Document]) -> None:
         payload = {

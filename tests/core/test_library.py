@@ -148,7 +148,9 @@ def test_a_documents_blocks_are_read_once_while_its_file_is_unchanged(
 ) -> None:
     """Opening a long PDF asks for its blocks three times (the view, the contents, the section
     trail); the file is read once, and read again when it is rewritten."""
-    doc = library.add(guidance_pdf).document
+    library.add(guidance_pdf)
+    library = Library(library.folder, library.drop_folder, library.pack, examine_in_subprocess)
+    doc = library.for_slot("guidance-pdf")  # as after a restart: nothing read yet
     reads: list[str] = []
     real_read = Library._read_blocks
     monkeypatch.setattr(
@@ -167,6 +169,22 @@ def test_a_documents_blocks_are_read_once_while_its_file_is_unchanged(
     changed = library.blocks_of(doc)
     assert reads == ["guidance-pdf", "guidance-pdf"]
     assert "guidance-pdf.para-one" in {b.id for b in changed}
+
+
+def test_a_document_just_added_opens_with_the_blocks_it_was_added_with(
+    library, guidance_pdf, monkeypatch
+) -> None:
+    reads: list[str] = []
+    real_read = Library._read_blocks
+    monkeypatch.setattr(
+        Library,
+        "_read_blocks",
+        lambda self, d, path: reads.append(d.id) or real_read(self, d, path),
+    )
+    doc = library.add(guidance_pdf).document
+    kept = library.blocks_of(doc)
+    assert reads == []  # not read back from the file just written
+    assert kept == real_read(library, doc, library._blocks_file(doc))  # what the file holds
 
 
 def test_two_copies_of_the_app_adding_at_once_keep_both(tmp_path, pack) -> None:
