@@ -143,48 +143,47 @@ def test_added_pdf_keeps_its_paragraph_blocks_under_its_own_id(library, guidance
     assert len(items) == len(blocks)
 
 
+@pytest.fixture
+def block_reads(monkeypatch) -> list[str]:
+    """The ids of the documents whose blocks file the library reads, in order."""
+    reads: list[str] = []
+    real_read = Library._read_blocks
+    monkeypatch.setattr(
+        Library,
+        "_read_blocks",
+        lambda self, d, path: reads.append(d.id) or real_read(self, d, path),
+    )
+    return reads
+
+
 def test_a_documents_blocks_are_read_once_while_its_file_is_unchanged(
-    library, guidance_pdf, monkeypatch
+    library, guidance_pdf, block_reads
 ) -> None:
     """Opening a long PDF asks for its blocks three times (the view, the contents, the section
     trail); the file is read once, and read again when it is rewritten."""
     library.add(guidance_pdf)
     library = Library(library.folder, library.drop_folder, library.pack, examine_in_subprocess)
     doc = library.for_slot("guidance-pdf")  # as after a restart: nothing read yet
-    reads: list[str] = []
-    real_read = Library._read_blocks
-    monkeypatch.setattr(
-        Library,
-        "_read_blocks",
-        lambda self, d, path: reads.append(d.id) or real_read(self, d, path),
-    )
     first = library.blocks_of(doc)
     first.clear()  # a caller changing its list changes nobody else's
     again = library.blocks_of(doc)
     assert again
-    assert reads == ["guidance-pdf"]
+    assert block_reads == ["guidance-pdf"]
     blocks_file = library._blocks_file(doc)
     text = blocks_file.read_text(encoding="utf-8")
     blocks_file.write_text(text.replace("guidance-pdf.para-1", "guidance-pdf.para-one"), "utf-8")
     changed = library.blocks_of(doc)
-    assert reads == ["guidance-pdf", "guidance-pdf"]
+    assert block_reads == ["guidance-pdf", "guidance-pdf"]
     assert "guidance-pdf.para-one" in {b.id for b in changed}
 
 
 def test_a_document_just_added_opens_with_the_blocks_it_was_added_with(
-    library, guidance_pdf, monkeypatch
+    library, guidance_pdf, block_reads
 ) -> None:
-    reads: list[str] = []
-    real_read = Library._read_blocks
-    monkeypatch.setattr(
-        Library,
-        "_read_blocks",
-        lambda self, d, path: reads.append(d.id) or real_read(self, d, path),
-    )
     doc = library.add(guidance_pdf).document
     kept = library.blocks_of(doc)
-    assert reads == []  # not read back from the file just written
-    assert kept == real_read(library, doc, library._blocks_file(doc))  # what the file holds
+    assert block_reads == []  # not read back from the file just written
+    assert kept == library._read_blocks(doc, library._blocks_file(doc))  # what the file holds
 
 
 def test_two_copies_of_the_app_adding_at_once_keep_both(tmp_path, pack) -> None:
