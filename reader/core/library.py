@@ -16,13 +16,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.core.atomic import write_text_atomic
+from reader.core.blocks_cache import BlocksCache
 from reader.core.errors import DocumentError
 from reader.core.file_lock import LockTimeout, acquire
 from reader.core.library_store import (
@@ -44,7 +44,6 @@ from reader.core.slot_guess import guess_slot
 SUPPORTED = {".pdf": "pdf", ".pptx": "pptx"}
 MAX_FILE_BYTES = 512 * 1024 * 1024  # refuse absurd files before copying them
 LOCK_TIMEOUT_S = 120.0  # an add by another copy includes reading the file in a child process
-BLOCKS_CACHED = 4  # documents whose blocks are kept after reading (open tabs are few)
 
 # Inspects a file and extracts its blocks (in a child process, for untrusted files): the
 # inspection dict and blocks named with a placeholder id that the library renames.
@@ -110,10 +109,7 @@ class Library:
         self._dirty = False
         self._not_documents: set[tuple[str, int]] = set()  # copies that failed their re-check
         self.documents: list[Document] = []
-        # The last few documents' blocks, keyed by the blocks file's identity: opening a long
-        # PDF asks for them three times (its view, the contents, the section trail).
-        self._blocks_cache: dict[tuple, list[Block]] = {}
-        self._blocks_lock = threading.Lock()
+        self._blocks = BlocksCache()  # the last few documents' blocks, read once
         if self.folder.is_dir():
             try:  # under the lock, so a repaired list is saved without racing another copy
                 with self._exclusive(timeout=10.0):
@@ -146,35 +142,17 @@ class Library:
         """The document's text blocks, as extracted when it was added (empty if unavailable).
 
         A new list each call (the blocks themselves are immutable and shared): the file is read
-        once while it is unchanged, for the last :data:`BLOCKS_CACHED` documents asked for.
+        once while it is unchanged, for the last few documents asked for (:mod:`blocks_cache`).
         """
         path = self._blocks_file(doc)
-        key = self._blocks_key(doc, path)
+        key = BlocksCache.key(doc.id, self._tab_of(doc), path)
         if key is None:
             return []
-        with self._blocks_lock:
-            cached = self._blocks_cache.pop(key, None)
-            if cached is not None:
-                self._blocks_cache[key] = cached  # most recently used last
-                return list(cached)
-        blocks = self._read_blocks(doc, path)
-        self._remember_blocks(key, blocks)
-        return list(blocks)
-
-    def _blocks_key(self, doc: Document, path: Path) -> tuple | None:
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        return (doc.id, self._tab_of(doc), str(path), stat.st_mtime_ns, stat.st_size)
-
-    def _remember_blocks(self, key: tuple | None, blocks: list[Block]) -> None:
-        if key is None:
-            return
-        with self._blocks_lock:
-            self._blocks_cache[key] = blocks
-            while len(self._blocks_cache) > BLOCKS_CACHED:
-                del self._blocks_cache[next(iter(self._blocks_cache))]
+        blocks = self._blocks.get(key)
+        if blocks is None:
+            blocks = self._read_blocks(doc, path)
+            self._blocks.put(key, blocks)
+        return blocks
 
     def _read_blocks(self, doc: Document, path: Path) -> list[Block]:
         from reader.core.model import block_from_dict
@@ -607,7 +585,7 @@ class Library:
         write_text_atomic(path, json.dumps([block_to_dict(b) for b in blocks]) + "\n")
         # The blocks just written are the ones a reader of the file would get: the document's
         # tab, opened next, uses them instead of a second copy read back from the file.
-        self._remember_blocks(self._blocks_key(doc, path), list(blocks))
+        self._blocks.put(BlocksCache.key(doc.id, self._tab_of(doc), path), blocks)
 
     def _save(self, documents: list[Document]) -> None:
         payload = {
