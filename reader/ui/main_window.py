@@ -590,5 +590,5 @@ class MainWindow(QMainWindow):
         if self.save_on_close:
             self.save_settings()
         if getattr(self, "notes", None) is not None:
-            self.notes.finish_index_edits()  # a note saved just now is in the index next time
+            self.notes.indexer.finish()  # a note saved just now is in the index next time
         super().closeEvent(event)

@@ -22,11 +22,10 @@ import re
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QThreadPool, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolTip, QWidget
 
-from reader.core.errorlog import log_exception
 from reader.core.model import Block
 from reader.core.notes import (
     COLOURS,
@@ -37,12 +36,11 @@ from reader.core.notes import (
     NotesStore,
     anchor_for,
     edition_key,
-    search_block,
 )
 from reader.core.notes_anchor import ordinals, place_notes
 from reader.core.notes_export import citation, sources_for
 from reader.ui.block_text import BlockText
-from reader.ui.jobs import start_job
+from reader.ui.note_index import NoteIndexer
 from reader.ui.note_markers import (
     PageNoteMarkers,
     TextNoteMarkers,
@@ -78,8 +76,7 @@ class NotesController(QObject):
         self.pack = window.pack
         self.library = window.services.library
         self.store = store if store is not None else NotesStore.open(window.dirs)
-        self._index_pool = QThreadPool(self)
-        self._index_pool.setMaxThreadCount(1)  # index edits run one at a time, in order
+        self.indexer = NoteIndexer(lambda: window.services.index, self)
         if self.store.recovery:
             window.notices.add(self.store.recovery)
         self._by_block: dict[str, list[Note]] = {}
@@ -414,30 +411,14 @@ class NotesController(QObject):
             return self.sources.tabs[key]
         return self.sources.source(key).title or key
 
-    # -- search index ----------------------------------------------------------------------
-    # A note's entry is edited on a worker thread (an index edit takes tens of milliseconds
-    # with a large library: not on the thread that answers the keyboard), one edit at a
-    # time and in order, so that two quick saves of one note leave its newer text indexed.
+    # -- search index (reader/ui/note_index.py: on a worker thread, in order) -----------------
     def _index(self, note: Note) -> None:
-        if not self.window.index_ready:
-            return  # the index is built with every note when it is ready
-        block, title = search_block(note), self._title_of(note.document)
-        self._edit_index(
-            lambda _progress: self.window.services.index.update_block(block, "notes", title),
-            "updating a note in the search index",
-        )
+        if self.window.index_ready:  # else the index is built with every note when ready
+            self.indexer.update(note, self._title_of(note.document))
 
     def _unindex(self, note_id: str) -> None:
         if self.window.index_ready:
-            self._edit_index(
-                lambda _progress: self.window.services.index.remove_block(f"note:{note_id}"),
-                "removing a note from the search index",
-            )
-
-    def _edit_index(self, edit, context: str) -> None:
-        # search is a cache: a failed edit must not lose or hold up the note; it is logged
-        job = start_job("note-index", edit, pool=self._index_pool)
-        job.failed.connect(lambda error: log_exception(error.exception, context))
+            self.indexer.remove(note_id)
 
     # -- views -----------------------------------------------------------------------------
     def _block_ids_of(self, view: Any) -> list[str]:
@@ -582,12 +563,8 @@ class NotesController(QObject):
         self.review = NotesReview(self, self.window)
         self.review.show()
 
-    def finish_index_edits(self, timeout_ms: int = 10000) -> bool:
-        """Wait for the notes' search index edits still running (at exit)."""
-        return self._index_pool.waitForDone(timeout_ms)
-
     def close(self) -> None:
-        self.finish_index_edits()
+        self.indexer.finish()
         self.store.close()
 
 
