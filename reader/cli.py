@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         from reader.core.safeopen import child_main
 
         return child_main(argv)
+    if argv[:1] == ["--index-child"]:
+        # ... and to add a new document to the search index outside the window's process.
+        from reader.core.index_child import child_main as index_child_main
+
+        return index_child_main(argv)
     args = parse_arguments(argv)
     if args.home:
         os.environ["READER_HOME"] = str(Path(args.home).expanduser().resolve())

@@ -154,6 +154,10 @@ class Library:
             self._blocks.put(key, blocks)
         return blocks
 
+    def blocks_source(self, doc: Document) -> tuple[Path, str]:
+        """The file holding ``doc``'s blocks, and the tab they belong to."""
+        return self._blocks_file(doc), self._tab_of(doc)
+
     def _read_blocks(self, doc: Document, path: Path) -> list[Block]:
         from reader.core.model import block_from_dict
         from reader.core.safeopen import rebase_blocks

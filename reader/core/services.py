@@ -38,6 +38,19 @@ def index_document(index, library: Library, doc: Document) -> int:
     )
 
 
+def index_document_in_child(index, library: Library, doc: Document, synonyms=()) -> int:
+    """:func:`index_document` done by a child process (:mod:`reader.core.index_child`), so the
+    postings never pass through this one; raises ``IndexChildError`` when the child fails."""
+    from reader.core.index_child import add_in_child
+
+    if not doc.indexed:
+        index.remove_document(doc.id)
+        return 0
+    blocks_file, tab = library.blocks_source(doc)
+    title = library.display_title(doc)
+    return add_in_child(index.index_dir, synonyms, blocks_file, doc.id, tab, title)
+
+
 @dataclass
 class Services:
     pack: ContentPack

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.errorlog import log_exception
 from reader.core.errors import PasswordRequired
 from reader.core.library import SUPPORTED, AddResult, Document, Library, LibraryError
 from reader.core.model import GUIDANCE_PDF_SLOT, Changed, Section
-from reader.core.services import index_document
+from reader.core.services import index_document, index_document_in_child
 from reader.ui.document_tab import DocumentTab, FailedView
 from reader.ui.jobs import JobError, start_job
 from reader.ui.slides_view import SlidesView
@@ -211,7 +212,15 @@ class DocumentsController(QObject):
         self._say(f"The document could not be added to search: {error.message}")
 
     def _index_document(self, doc: Document) -> None:
-        index_document(self._index(), self.library, doc)
+        # In a child, so a long document's postings never swell this process (see
+        # reader/core/index_child.py); here, as before, if the child cannot do it.
+        from reader.core.index_child import IndexChildError
+
+        try:
+            index_document_in_child(self._index(), self.library, doc, self.library.pack.synonyms)
+        except IndexChildError as exc:
+            log_exception(exc, "adding a document to the search index in a child process")
+            index_document(self._index(), self.library, doc)
 
     @Slot(object)
     def _on_added(self, password: str | None, result: AddResult) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Signal
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -29,22 +29,22 @@ class _PageCanvas(QWidget):
         super().__init__(parent)
         self._image = image
         self._width = 600
-        self._scaled: QImage | None = None  # the picture at the current width
+        self._height = 600
         self.setMinimumHeight(100)
 
     def fit(self, width: int) -> None:
         self._width = max(100, width - 2 * MARGIN)
-        self._scaled = None
         ratio = self._image.height() / max(1, self._image.width())
-        self.setFixedHeight(int(self._width * ratio) + 2 * MARGIN)
+        self._height = int(self._width * ratio)
+        self.setFixedHeight(self._height + 2 * MARGIN)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self._scaled is None:
-            self._scaled = self._image.scaledToWidth(
-                self._width, Qt.TransformationMode.SmoothTransformation
-            )
+        # Scaled as it is drawn: a second, scaled copy of the page was 3-4 MB more, for a
+        # picture shown for a second or two.
         painter = QPainter(self)
-        painter.drawImage((self.width() - self._width) // 2, MARGIN, self._scaled)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        target = QRect((self.width() - self._width) // 2, MARGIN, self._width, self._height)
+        painter.drawImage(target, self._image)
         painter.end()
         self.painted.emit()
 

@@ -385,3 +385,42 @@ def test_jumps_inside_the_pdf_are_steps_of_history_back_and_forward(
     window.menu_actions.tab_actions[3].trigger()  # Presentation
     window.menu_actions.back.trigger()
     assert window.tabs.currentWidget() is view
+
+
+def test_a_new_documents_index_entries_are_written_by_a_child(
+    window, qtbot, guidance, monkeypatch
+) -> None:
+    """Its postings never pass through the window's process (issue 12: memory); when the child
+    cannot do it, the window indexes the document itself and search still finds it."""
+    import reader.core.index_child as index_child
+
+    real = index_child.add_in_child
+    written: list[int] = []
+    monkeypatch.setattr(
+        index_child, "add_in_child", lambda *args: written.append(real(*args)) or written[-1]
+    )
+    path, _ = guidance
+    window.documents.add_files([path])
+    _added(window, qtbot)
+    qtbot.waitUntil(lambda: window.index_ready and not window.documents.indexing, timeout=30000)
+    assert written
+    assert written[0] > 0
+    hits = window.services.index.search("para 14", source="documents").hits
+    assert hits[0].id == "guidance-pdf.para-14"
+
+
+def test_a_document_is_still_searchable_when_the_indexing_child_fails(
+    window, qtbot, guidance, monkeypatch
+) -> None:
+    import reader.core.index_child as index_child
+
+    def broken(*_args):
+        raise index_child.IndexChildError("The search index could not be edited in a child.")
+
+    monkeypatch.setattr(index_child, "add_in_child", broken)
+    path, _ = guidance
+    window.documents.add_files([path])
+    _added(window, qtbot)
+    qtbot.waitUntil(lambda: window.index_ready and not window.documents.indexing, timeout=30000)
+    hits = window.services.index.search("para 14", source="documents").hits
+    assert hits[0].id == "guidance-pdf.para-14"
