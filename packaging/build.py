@@ -203,6 +203,32 @@ def smoke_tests(tmp: Path) -> list[Check]:
         ok = done.returncode == 0 and answer.get("ok") is True
         return ok, "answered ok" if ok else _failed(done) + " " + done.stdout[:200]
 
+    def index_child_direct():
+        # A document added in the window is indexed by the frozen exe re-run with this flag.
+        blocks = tmp / "smoke.blocks.json"
+        block = {
+            "id": "smoke.p1",
+            "document": "smoke",
+            "tab": "background",
+            "section": "s",
+            "section_title": "Smoke",
+            "kind": "pdf-paragraph",
+            "text": "A smoke test paragraph about rota gaps.",
+        }
+        blocks.write_text(json.dumps([block]), encoding="utf-8")
+        request = {
+            "index_dir": str(tmp / "child-index"),
+            "synonyms": [],
+            "blocks_file": str(blocks),
+            "document": "smoke",
+            "tab": "background",
+            "title": "Smoke",
+        }
+        done = run_frozen([app, "--index-child"], env, stdin=json.dumps(request))
+        answer = json.loads(done.stdout or "{}")
+        ok = done.returncode == 0 and answer.get("ok") is True and answer.get("written") == 1
+        return ok, "indexed 1 block" if ok else _failed(done) + " " + done.stdout[:200]
+
     def refuses_bad_file():
         bad = tmp / "not-a.pdf"
         bad.write_bytes(b"this is not a PDF")
@@ -246,6 +272,7 @@ def smoke_tests(tmp: Path) -> list[Check]:
         timed("inspect PDF --json (frozen safe-open child)", inspect),
         timed("inspect PPTX --json (python-pptx in child)", inspect_deck),
         timed("--safeopen-child, JSON on stdin", child_direct),
+        timed("--index-child, JSON on stdin", index_child_direct),
         timed("inspect a non-PDF: one-line error", refuses_bad_file),
         timed("screenshot (Qt plugins, assets/)", screenshot),
         timed("reader --version (console exe)", cli_version),
