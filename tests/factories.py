@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pymupdf
 
+from reader.core.model import Block
+
 # A4 in points, and the layout of the synthetic guidance.
 PAGE_W, PAGE_H = 595.0, 842.0
 MARGIN_NUMBER_X = 50.0
@@ -597,3 +599,18 @@ def make_ole_deck(path: Path | str) -> Path:
     path = Path(path)
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     return path
+
+
+def doc_block(n: int, text: str, document: str = "guidance-pdf", page: int = 1) -> Block:
+    """Paragraph ``n`` of an added PDF, as its blocks file holds it."""
+    return Block(
+        id=f"{document}.p{n}",
+        document=document,
+        tab="guidance",
+        section="s1",
+        section_title="Synthetic section",
+        kind="pdf-paragraph",
+        text=text,
+        paragraph=str(n),
+        page=page,
+    )

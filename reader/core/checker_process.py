@@ -35,16 +35,21 @@ def _settings() -> dict[str, str]:
 
 def command() -> tuple[list[str], dict[str, str]]:
     """The child's command line and environment."""
+    return app_child_command("reader.core.safeopen", CHILD_FLAG)
+
+
+def app_child_command(module: str, flag: str) -> tuple[list[str], dict[str, str]]:
+    """How the app starts one of its own child processes: ``python -m module flag``, or a
+    frozen app running itself with ``flag`` (its entry point, reader.cli.main, dispatches)."""
     env = dict(os.environ)
     if getattr(sys, "frozen", False):
-        # A frozen app has no "-m": its executable is the app. Its entry point (reader.cli.main)
-        # calls child_main() first when argv[1] is CHILD_FLAG.
-        return [sys.executable, CHILD_FLAG], env
+        # A frozen app has no "-m": its executable is the app.
+        return [sys.executable, flag], env
     # Make the package importable in the child even when the app runs from a source tree
     # that is not installed (tests, `python -m reader` from the checkout).
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "reader.core.safeopen", CHILD_FLAG], env
+    return [sys.executable, "-m", module, flag], env
 
 
 def start() -> subprocess.Popen:

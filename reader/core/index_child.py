@@ -13,7 +13,6 @@ caller indexes in its own process as before.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -44,7 +43,9 @@ def add_in_child(
         "tab": tab_id,
         "title": title,
     }
-    argv, env = _command()
+    from reader.core.checker_process import app_child_command
+
+    argv, env = app_child_command("reader.core.index_child", INDEX_CHILD_FLAG)
     try:
         done = subprocess.run(
             argv,
@@ -61,15 +62,6 @@ def add_in_child(
         error = answer.get("error") if isinstance(answer, dict) else None
         raise IndexChildError(error or "The search index could not be edited in a child.")
     return int(answer.get("written", 0))
-
-
-def _command() -> tuple[list[str], dict[str, str]]:
-    env = dict(os.environ)
-    if getattr(sys, "frozen", False):
-        return [sys.executable, INDEX_CHILD_FLAG], env
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "reader.core.index_child", INDEX_CHILD_FLAG], env
 
 
 def child_main(argv: list[str] | None = None) -> int:

@@ -11,23 +11,12 @@ import pytest
 from reader.core.index_child import IndexChildError, add_in_child
 from reader.core.model import Block, block_to_dict
 from reader.core.search import SearchIndex
+from tests.factories import doc_block
 
 
 def _report(document: str, paragraphs: int) -> list[Block]:
-    return [
-        Block(
-            id=f"{document}.para-{n}",
-            document=document,
-            tab="background",
-            section="s",
-            section_title="Audit report",
-            kind="pdf-paragraph",
-            text=f"Paragraph {n} of the audit: rota gaps in the xylophone ward, item {n}.",
-            paragraph=str(n),
-            page=n,
-        )
-        for n in range(1, paragraphs + 1)
-    ]
+    text = "Paragraph {n} of the audit: rota gaps in the xylophone ward, item {n}."
+    return [doc_block(n, text.format(n=n), document, page=n) for n in range(1, paragraphs + 1)]
 
 
 def _blocks_file(tmp_path: Path, blocks: list[Block]) -> Path:
@@ -51,7 +40,7 @@ def test_a_document_added_by_the_child_is_found_by_the_open_index(pack, tmp_path
     )
     assert written == 60
     hits = index.search("xylophone ward item 37").hits
-    assert hits[0].id == "audit-report.para-37"
+    assert hits[0].id == "audit-report.p37"
     assert hits[0].title == "An audit report"
     assert index.search("leadership").hits  # the page's own text is still there
 

@@ -25,6 +25,7 @@ from reader.core.search import (
     fingerprint,
 )
 from reader.core.search_query import HINT_LONG, paragraph_ref
+from tests.factories import doc_block
 
 ROOT = Path(__file__).resolve().parents[2]
 IFR = "discussion-tools.individual-funding-requests"
@@ -53,20 +54,6 @@ def built(tmp_path_factory, module_pack) -> SearchIndex:
 
 def ids(result) -> list[str]:
     return [hit.id for hit in result.hits]
-
-
-def doc_block(n: int, text: str, document: str = "guidance-pdf", page: int = 1) -> Block:
-    return Block(
-        id=f"{document}.p{n}",
-        document=document,
-        tab="guidance",
-        section="s1",
-        section_title="Synthetic section",
-        kind="pdf-paragraph",
-        text=text,
-        paragraph=str(n),
-        page=page,
-    )
 
 
 def note_block(n: int, text: str) -> Block:
