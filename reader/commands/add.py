@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from functools import partial
+import logging
 from pathlib import Path
 
 from reader.commands.common import UsageError, open_services
+
+log = logging.getLogger(__name__)
 
 
 def add_parser(commands, common: argparse.ArgumentParser) -> None:
@@ -25,16 +27,16 @@ def run(args: argparse.Namespace) -> int:
     # PyMuPDF: start it now, on the other core, while this process loads the pack and library.
     checker_process.prestart()
     services = open_services(args)
-    # The index's code (Whoosh) is needed after the check: import it while this process waits.
-    import importlib
+    # The index is needed after the check: get it ready while this process waits for it.
     import threading
 
-    load = partial(importlib.import_module, "reader.core.search")
-    threading.Thread(target=load, name="load-index", daemon=True).start()
+    ready = threading.Thread(target=_prepare_index, args=(services,), name="index", daemon=True)
+    ready.start()
     try:
         result = services.library.add(args.file, slot_id=args.slot)
     except (LibraryError, DocumentError) as exc:
         raise UsageError(str(exc)) from None
+    ready.join()
     from reader.core.search import MSG_READ_ONLY_NONE, MSG_READ_ONLY_STALE
 
     try:
@@ -56,3 +58,15 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(result.message)
     return 0
+
+
+def _prepare_index(services) -> None:
+    """Import the index's code (Whoosh) and, in a new home, build the index of the bundled
+    text, so that only the new document is left to write once the check is done."""
+    try:
+        import reader.core.search  # noqa: F401
+
+        if not services.library.current() and services.index.stored_fingerprint() is None:
+            services.ensure_index()
+    except Exception:  # the add's own index step tries again and says what went wrong
+        log.debug("preparing the search index failed", exc_info=True)

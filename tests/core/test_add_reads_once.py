@@ -100,12 +100,22 @@ def test_adding_to_a_library_of_twenty_adds_to_the_index_without_rebuilding(tmp_
 
 
 def test_adding_when_there_is_no_index_yet_builds_it(tmp_path, pack) -> None:
+    # In a new home the bundled text is indexed while the child checks the file, and the
+    # document is then added to that index (issue 12): both are found, and the index matches
+    # the library and the pack exactly, so the next start rebuilds nothing.
     home = tmp_path / "home"
     done = run_reader("add", str(_paper(tmp_path / "first.pdf", 1)), home=home)
     assert done.returncode == 0, done.stderr
+    assert "could not" not in done.stdout
     found = run_reader("search", "zq1marker", home=home)
     assert found.returncode == 0
     assert "zq1marker" in found.stdout.lower()
+    bundled = run_reader("search", "shared leadership", home=home)
+    assert "Shared leadership" in bundled.stdout
+    dirs = UserDirs.for_home(home)
+    generation = (dirs.index_dir / "CURRENT").read_text()
+    assert Services.open(pack, dirs).ensure_index() is None
+    assert (dirs.index_dir / "CURRENT").read_text() == generation
 
 
 def test_the_apps_own_process_never_loads_the_pdf_library_to_check_a_file(tmp_path) -> None:
