@@ -37,9 +37,14 @@ class BlockText(QTextBrowser):
         self._block_positions: dict[str, int] = {}  # block id → character position, per render
         self._overlays: list[TextOverlay] = [LinkFocusOverlay()]
         # The link focus ring reaches past the selection Qt repaints: repaint it all.
-        self.selectionChanged.connect(self.viewport().update)
+        # (A method of ours, not viewport().update: connecting to that overloaded C++ slot
+        # builds PySide6's Python enums of some thirty classes before the first paint.)
+        self.selectionChanged.connect(self._repaint_all)
         # Callables (view, menu, viewport pos) that add entries to the context menu (notes).
         self.menu_hooks: list = []
+
+    def _repaint_all(self) -> None:
+        self.viewport().update()
 
     def limit_measure(self) -> None:
         """Centre the text in a column of at most ``MEASURE_EM`` ems (after each typesetting)."""

@@ -33,7 +33,6 @@ from reader.core.history import Place
 from reader.core.model import GUIDANCE_PDF_SLOT, Changed
 from reader.core.services import Services
 from reader.core.settings import DEFAULT_TEXT_SIZE, Settings, SettingsStore
-from reader.ui.about_dialog import AboutDialog
 from reader.ui.contents_panel import ContentsPanel
 from reader.ui.documents import DocumentsController
 from reader.ui.find_bar import FindBar
@@ -523,6 +522,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about(self) -> None:
+        from reader.ui.about_dialog import AboutDialog
+
         AboutDialog(self.pack, self).exec()
 
     def _on_print(self) -> None:

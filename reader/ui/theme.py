@@ -12,16 +12,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QLineEdit,
-    QTabBar,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 
 from reader.core.render import Theme
 
@@ -97,8 +88,20 @@ def focus_ring_color(palette: QPalette | None = None) -> QColor:
     return ring
 
 
-# The controls that get the ring; text views, the PDF pages and the like show focus their own way.
-RINGED = (QAbstractButton, QLineEdit, QTabBar, QAbstractItemView, QComboBox, QAbstractSpinBox)
+def ringed_kinds() -> tuple[type, ...]:
+    """The controls that get the ring; text views, the PDF pages and the like show focus their
+    own way. (Looked up when focus first moves: creating these classes' Python types and enums
+    at import cost start-up a few milliseconds before the first paint.)"""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QTabBar,
+    )
+
+    return (QAbstractButton, QLineEdit, QTabBar, QAbstractItemView, QComboBox, QAbstractSpinBox)
 
 
 class FocusRing(QWidget):
@@ -172,11 +175,19 @@ class FocusRings(QObject):
             self.ring = FocusRing()
         clicked = QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton
         # Focus coming back from a menu or another window brings the ring back with it.
-        self.ring.follow(new if isinstance(new, RINGED) and not clicked else None)
+        self.ring.follow(new if isinstance(new, ringed_kinds()) and not clicked else None)
+
+
+_installed: list[FocusRings] = []  # the app's one FocusRings, once installed
 
 
 def install_focus_rings(app: QApplication | None = None) -> FocusRings:
     """The app's focus ring (installed once; later calls return the same one)."""
     app = app or QApplication.instance()
-    existing = app.findChild(FocusRings)
-    return existing if existing is not None else FocusRings(app)
+    # Not app.findChild(FocusRings): that call builds PySide6's Python enums for QStyle and
+    # the Qt namespace (about 15 ms) before the first paint.
+    for rings in _installed:
+        if shiboken6.isValid(rings) and rings.parent() is app:
+            return rings
+    _installed[:] = [FocusRings(app)]
+    return _installed[0]

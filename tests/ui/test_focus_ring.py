@@ -131,3 +131,13 @@ def test_tab_onto_a_button_and_a_tool_button_rings_them(scheme, controls, qtbot)
     top = range(geometry.top(), geometry.top() + 2)
     x0, x1 = geometry.left() + 5, geometry.right() - 5
     assert _ringed_share(image, top, x0, x1, colour, every=True) < 0.5
+
+
+def test_the_focus_ring_is_installed_once_however_many_windows_ask(qapp) -> None:
+    # Every main window asks for it; a second FocusRings would draw a second ring.
+    from reader.ui.theme import FocusRings
+
+    first = install_focus_rings(qapp)
+    assert install_focus_rings(qapp) is first
+    assert install_focus_rings() is first
+    assert len(qapp.findChildren(FocusRings)) == 1
