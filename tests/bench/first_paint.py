@@ -6,6 +6,7 @@ installs it on the widget whose first paint counts and prints ``watch.t`` at the
 """
 
 FIRST_PAINT = r"""
+import sys
 import time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -14,6 +15,7 @@ class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and not hasattr(self, "t"):
             self.t = time.time()
+            self.loaded = set(sys.modules)  # what was imported by the first paint
             QTimer.singleShot(0, QApplication.instance().quit)
         return False
 

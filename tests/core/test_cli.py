@@ -122,3 +122,45 @@ def test_a_home_folder_that_looks_like_a_pdf_is_not_opened(tmp_path) -> None:
     assert args.open_file is None
     assert args.command == "search"
     assert args.home == str(home)
+
+
+def _command_modules_loaded(argv: list[str]) -> list[str]:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from reader.cli import parse_arguments\n"
+        f"parse_arguments({argv!r})\n"
+        "print(' '.join(sorted(m.rsplit('.', 1)[1] for m in sys.modules"
+        " if m.startswith('reader.commands.') and m != 'reader.commands.common')))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_only_the_command_named_is_loaded_to_read_the_command_line(tmp_path) -> None:
+    # Building every command's parser imported every command's module, the notes store and
+    # the print layout among them: 35-50 ms of every `reader FILE.pdf` and `reader add`.
+    file = tmp_path / "guidance.pdf"
+    file.write_bytes(b"%PDF-1.4\n")
+    assert _command_modules_loaded([str(file)]) == []
+    assert _command_modules_loaded(["--home", str(tmp_path), str(file)]) == []
+    assert _command_modules_loaded(["add", str(file)]) == ["add"]
+    assert _command_modules_loaded(["--home", str(tmp_path), "search", "x"]) == ["search"]
+
+
+def test_help_and_a_mistyped_command_still_list_every_command(tmp_path: Path) -> None:
+    from reader.commands import GROUPS
+
+    shown = reader("--help", home=tmp_path)
+    assert shown.returncode == 0
+    assert all(group in shown.stdout for group in GROUPS)
+    wrong = reader("serch", "leadership", home=tmp_path)
+    assert wrong.returncode == 2
+    assert "serch" in wrong.stderr
+    assert all(group in wrong.stderr for group in GROUPS)
