@@ -27,6 +27,13 @@ def run_reader(
     )
 
 
+def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``python -c CODE`` in the project's folder, in a fresh process (its own ``sys.modules``)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
 # A child's first lines: every socket refused and counted in ``opened`` (create_connection too).
 NO_NETWORK = r"""
 import json, socket, sys

@@ -11,7 +11,7 @@ from reader.core import pdfinspect, safeopen
 from reader.core.library import Library
 from reader.core.services import Services
 from reader.paths import UserDirs
-from tests.cli import run_reader
+from tests.cli import run_python, run_reader
 from tests.factories import filler, make_deck, make_guidance_pdf
 
 
@@ -121,8 +121,6 @@ def test_adding_when_there_is_no_index_yet_builds_it(tmp_path, pack) -> None:
 def test_the_apps_own_process_never_loads_the_pdf_library_to_check_a_file(tmp_path) -> None:
     # The file is parsed in the child only; the parent importing PyMuPDF as well cost `reader
     # add` a quarter of a second before the child was even asked (issue 12).
-    import subprocess
-    import sys
 
     path = make_guidance_pdf(tmp_path / "guidance.pdf", pages=3, paragraphs=6).path
     code = (
@@ -132,10 +130,7 @@ def test_the_apps_own_process_never_loads_the_pdf_library_to_check_a_file(tmp_pa
         "assert info['pages'] == 3 and blocks, info\n"
         "assert 'pymupdf' not in sys.modules and 'fitz' not in sys.modules, 'PyMuPDF loaded'\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
-    )
+    done = run_python(code)
     assert done.returncode == 0, done.stderr
 
 

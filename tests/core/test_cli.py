@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run_python
 from tests.cli import run_reader as reader
 from tests.factories import make_encrypted_pdf, make_guidance_pdf, make_not_a_pdf
 
@@ -125,9 +126,6 @@ def test_a_home_folder_that_looks_like_a_pdf_is_not_opened(tmp_path) -> None:
 
 
 def _command_modules_loaded(argv: list[str]) -> list[str]:
-    import subprocess
-    import sys
-
     code = (
         "import sys\n"
         "from reader.cli import parse_arguments\n"
@@ -135,10 +133,7 @@ def _command_modules_loaded(argv: list[str]) -> list[str]:
         "print(' '.join(sorted(m.rsplit('.', 1)[1] for m in sys.modules"
         " if m.startswith('reader.commands.') and m != 'reader.commands.common')))\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
-    )
+    done = run_python(code)
     assert done.returncode == 0, done.stderr
     return done.stdout.split()
 
