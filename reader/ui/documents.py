@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.errorlog import log_exception
 from reader.core.errors import PasswordRequired
+from reader.core.heap import share_heaps
 from reader.core.library import SUPPORTED, AddResult, Document, Library, LibraryError
 from reader.core.model import GUIDANCE_PDF_SLOT, Changed, Section
 from reader.core.services import index_document, index_document_in_child
@@ -151,6 +152,10 @@ class DocumentsController(QObject):
     def _add_in_worker(
         self, path: Path, slot_id: str | None, password: str | None, index_protected, _progress
     ) -> AddResult:
+        # The threads started from here on (the rest of the add, the index, the tab's page
+        # drawing) share heaps instead of keeping one each (reader/core/heap.py; before a tab
+        # opens, else in _make_view). Here, not on the GUI thread: loading ctypes takes 2 ms.
+        share_heaps()
         if path.suffix.lower() == ".pdf":
             # Load PyMuPDF for the document's tab (about 90 ms) beside the add, not before it:
             # a new file is checked by the child meanwhile, on the other core, and a known
@@ -332,6 +337,7 @@ class DocumentsController(QObject):
         return self.open_document(doc) if doc is not None else None
 
     def _make_view(self, doc: Document) -> DocumentTab:
+        share_heaps()  # before the tab's threads start (see _add_in_worker)
         blocks = self.library.blocks_of(doc)
         title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
         text_size = self._text_size()
