@@ -114,6 +114,10 @@ class PageCache:
         for page in [p for p, item in self._items.items() if item.key != key and p not in keep]:
             self._drop(page)
 
+    def stale_pages(self, key: float) -> set[int]:
+        """The pages held at another zoom than ``key`` (standing in until drawn anew)."""
+        return {page for page, item in self._items.items() if item.key != key}
+
     def clear(self) -> None:
         self._items.clear()
         self._bytes = 0
