@@ -138,6 +138,10 @@ class DocumentsController(QObject):
         password: str | None = None,
         index_protected: bool = False,
     ) -> None:
+        # Before the first worker starts: the threads started from here on (the add's, the
+        # index's, the tab's page drawing) share heaps instead of keeping one each, 1.5 MB a
+        # heap after a long scroll (reader/core/heap.py). 2 ms, loading ctypes, the first time.
+        share_heaps()
         for path in paths:
             self._say(f"Adding {path.name}…", 0)
             work = partial(self._add_in_worker, path, slot_id, password, index_protected)
@@ -152,10 +156,6 @@ class DocumentsController(QObject):
     def _add_in_worker(
         self, path: Path, slot_id: str | None, password: str | None, index_protected, _progress
     ) -> AddResult:
-        # The threads started from here on (the rest of the add, the index, the tab's page
-        # drawing) share heaps instead of keeping one each (reader/core/heap.py; before a tab
-        # opens, else in _make_view). Here, not on the GUI thread: loading ctypes takes 2 ms.
-        share_heaps()
         if path.suffix.lower() == ".pdf":
             # Load PyMuPDF for the document's tab (about 90 ms) beside the add, not before it:
             # a new file is checked by the child meanwhile, on the other core, and a known
@@ -337,7 +337,7 @@ class DocumentsController(QObject):
         return self.open_document(doc) if doc is not None else None
 
     def _make_view(self, doc: Document) -> DocumentTab:
-        share_heaps()  # before the tab's threads start (see _add_in_worker)
+        share_heaps()  # before the tab's threads start, if no file was added (see add_files)
         blocks = self.library.blocks_of(doc)
         title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
         text_size = self._text_size()
