@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader.core.atomic import write_text_atomic
+from reader.core.atomic import write_parts_atomic, write_text_atomic
 from reader.core.blocks_cache import BlocksCache
 from reader.core.errors import DocumentError
 from reader.core.file_lock import LockTimeout, acquire
@@ -583,10 +583,10 @@ class Library:
         self._write_blocks(doc, rebase_blocks(blocks, doc.id, self._tab_of(doc)))
 
     def _write_blocks(self, doc: Document, blocks: list[Block]) -> None:
-        from reader.core.model import block_to_dict
+        from reader.core.model import blocks_json
 
         path = self._blocks_file(doc)
-        write_text_atomic(path, json.dumps([block_to_dict(b) for b in blocks]) + "\n")
+        write_parts_atomic(path, blocks_json(blocks))
         # The blocks just written are the ones a reader of the file would get: the document's
         # tab, opened next, uses them instead of a second copy read back from the file.
         self._blocks.put(BlocksCache.key(doc.id, self._tab_of(doc), path), blocks)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -238,6 +239,17 @@ def block_to_dict(block: Block) -> dict:
     )
     data["bbox"] = list(block.bbox) if block.bbox is not None else None
     return data
+
+
+def blocks_json(blocks: Iterable[Block]) -> Iterator[str]:
+    """``json.dumps([block_to_dict(b) for b in blocks]) + "\\n"``, the text of a blocks file, a
+    block at a time (see :func:`reader.core.atomic.write_parts_atomic`)."""
+    import json
+
+    yield "["
+    for n, block in enumerate(blocks):
+        yield (", " if n else "") + json.dumps(block_to_dict(block))
+    yield "]\n"
 
 
 def block_from_dict(data: dict) -> Block:

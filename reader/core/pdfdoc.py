@@ -103,8 +103,8 @@ class RenderedPage:
     """Raw pixels of one page; ``format`` names the matching ``QImage.Format``.
 
     ``samples`` is ``bytes`` by default. With ``render_page(..., copy=False)`` it is a
-    read-only ``memoryview`` into MuPDF's own buffer, valid only while this object lives:
-    the UI must keep the RenderedPage as long as a ``QImage`` built on it, or copy the image.
+    read-only ``memoryview`` into MuPDF's own buffer, valid only while this object lives: an
+    image that outlives it is built on :meth:`pixels` instead, which keeps the buffer alive.
     """
 
     samples: bytes | memoryview
@@ -119,6 +119,21 @@ class RenderedPage:
     @property
     def dpi(self) -> float:
         return self.zoom * 72.0
+
+    def pixels(self) -> object:
+        """The pixels as a buffer that keeps them alive for as long as it lives, without a copy.
+
+        For something that outlives this object and holds a reference to its buffer (PySide's
+        ``QImage(buffer, ...)`` does, until the last copy of the image is gone). A view's
+        memoryview cannot keep MuPDF's pixmap alive; a ctypes array over the same bytes can.
+        """
+        if self._owner is None:
+            return self.samples
+        import ctypes  # not at import: the checking child and the CLI never need it
+
+        buffer = (ctypes.c_ubyte * len(self.samples)).from_address(self._owner.samples_ptr)
+        buffer.owner = self._owner  # the pixmap whose memory this is
+        return buffer
 
 
 def fit_zoom(

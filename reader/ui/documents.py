@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.errorlog import log_exception
 from reader.core.errors import PasswordRequired
+from reader.core.heap import share_heaps
 from reader.core.library import SUPPORTED, AddResult, Document, Library, LibraryError
 from reader.core.model import GUIDANCE_PDF_SLOT, Changed, Section
 from reader.core.services import index_document, index_document_in_child
@@ -137,6 +138,10 @@ class DocumentsController(QObject):
         password: str | None = None,
         index_protected: bool = False,
     ) -> None:
+        # Before the first worker starts: the threads started from here on (the add's, the
+        # index's, the tab's page drawing) share heaps instead of keeping one each, 1.5 MB a
+        # heap after a long scroll (reader/core/heap.py). 2 ms, loading ctypes, the first time.
+        share_heaps()
         for path in paths:
             self._say(f"Adding {path.name}…", 0)
             work = partial(self._add_in_worker, path, slot_id, password, index_protected)
@@ -332,6 +337,7 @@ class DocumentsController(QObject):
         return self.open_document(doc) if doc is not None else None
 
     def _make_view(self, doc: Document) -> DocumentTab:
+        share_heaps()  # before the tab's threads start, if no file was added (see add_files)
         blocks = self.library.blocks_of(doc)
         title = self.library.pack.slot(doc.slot).title if doc.slot else doc.title
         text_size = self._text_size()

@@ -425,11 +425,11 @@ class PdfView(QAbstractScrollArea):
         if item.image is None:
             self._failed[item.page] = item.error
         elif item.key == self._render_key() or item.page not in self.cache:
-            evicted = self.cache.put(item, keep=self.visible_pages(margin=1))
-            if evicted:
-                # The evicted pixels were freed into the drawing thread's heap, where glibc
-                # keeps them; hand them back, at most once a second (a trim is 1-2 ms).
-                release_free_memory(min_interval=1.0)
+            last = self.cache.stale_pages(item.key) == {item.page}  # the old zoom's last page
+            if self.cache.put(item, keep=self.visible_pages(margin=1)) or last:
+                # Pixels let go stay in the drawing thread's heap: hand them back (1-2 ms), at
+                # once when the last old zoom's page is drawn anew, else at most once a second.
+                release_free_memory(min_interval=0.0 if last else 1.0)
         if item.page in self.visible_pages():
             self.viewport().update()
 

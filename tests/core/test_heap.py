@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import textwrap
 
 import pytest
 
 from reader.core import heap
+from tests.conftest import ROOT
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux") or heap._glibc() is None, reason="glibc only"
@@ -53,3 +56,59 @@ def test_releases_close_together_cost_one_trim(monkeypatch) -> None:
     for _ in range(5):
         assert heap.release_free_memory(min_interval=60.0)
     assert calls == [0]
+
+
+HEAPS = textwrap.dedent(
+    """
+    import ctypes, re, sys, tempfile, threading
+    from reader.core import heap
+
+    if sys.argv[1] == "share":
+        assert heap.share_heaps()
+    together = threading.Barrier(6)
+    kept = []
+
+    def work():
+        together.wait()  # all alive at once: none can take over a heap another let go
+        kept.append([bytearray(4096) for _ in range(100)])  # malloc'd by this thread
+        together.wait()
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    libc = ctypes.CDLL(None)
+    libc.fopen.restype = ctypes.c_void_p
+    with tempfile.NamedTemporaryFile("r", suffix=".xml") as out:
+        handle = ctypes.c_void_p(libc.fopen(out.name.encode(), b"w"))
+        libc.malloc_info(0, handle)
+        libc.fclose(handle)
+        print(len(re.findall('<heap nr=', out.read())))
+    """
+)
+
+
+def _heaps_after_six_threads(mode: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", HEAPS, mode],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return int(done.stdout.split()[-1])
+
+
+@linux_only
+def test_threads_started_after_share_heaps_share_two() -> None:
+    # Each in a fresh interpreter: the limit holds for the rest of a process.
+    assert _heaps_after_six_threads("own") > 3  # glibc's way: a heap per thread
+    assert _heaps_after_six_threads("share") <= heap.SHARED_HEAPS
+
+
+def test_sharing_heaps_elsewhere_says_it_could_not(monkeypatch) -> None:
+    monkeypatch.setattr(heap, "_looked", True)
+    monkeypatch.setattr(heap, "_libc", None)
+    assert heap.share_heaps() is False

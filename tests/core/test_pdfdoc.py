@@ -297,6 +297,28 @@ def test_render_without_copy_shares_mupdf_buffer(guidance):
     assert view == copied  # equal pixels and geometry; the buffer owner is not compared
 
 
+def test_pixels_outlive_the_rendered_page_without_a_copy(guidance):
+    # What a QImage is built on: the buffer keeps MuPDF's pixmap (and so the bytes) alive
+    # after the RenderedPage is gone, and lets it go once the buffer itself is gone.
+    import gc
+    import weakref
+
+    doc = open_pdf(guidance.path)
+    copied = render_page(doc, 3, 96)
+    view = render_page(doc, 3, 96, copy=False)
+    pixmap = weakref.ref(view._owner)
+    pixels = view.pixels()
+    assert len(memoryview(pixels).cast("B")) == view.stride * view.height
+    del view
+    gc.collect()
+    assert pixmap() is not None
+    assert bytes(pixels) == copied.samples
+    del pixels
+    gc.collect()
+    assert pixmap() is None
+    assert copied.pixels() is copied.samples  # copied bytes need no owner
+
+
 def test_render_with_alpha_and_clip(guidance):
     doc = open_pdf(guidance.path)
     page = render_page(doc, 1, 144, alpha=True, clip=(0, 0, 100, 50))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QImage
 
-from reader.core.pdfdoc import open_pdf
+from reader.core import heap
+from reader.core.pdfdoc import open_pdf, render_page
 from reader.core.pdfparagraphs import extract_blocks
 from reader.core.render import Theme
 from reader.ui.document_view import DocumentView
-from reader.ui.pdf_pages import CACHE_BYTES, REOPEN_EVERY
+from reader.ui.pdf_pages import CACHE_BYTES, REOPEN_EVERY, to_qimage
 from tests.factories import GuidanceSpec, make_guidance_pdf, make_many_pages_pdf
 
 
@@ -278,3 +280,54 @@ def test_pages_stay_drawn_when_the_lane_reopens_its_copy_of_the_file(
     view.go_to_page(last)
     _wait_rendered(qtbot, view, last)
     assert _dark_pixels(view, last) > 20
+
+
+def test_a_page_image_is_drawn_on_mupdfs_pixels_and_lets_them_go(guidance) -> None:
+    # No second copy of a page's pixels: the image is built on MuPDF's pixmap, which lives as
+    # long as the image or any copy of it (Qt's implicit sharing), and no longer.
+    import gc
+    import weakref
+
+    doc = open_pdf(guidance.path)
+    reference = to_qimage(render_page(doc, 2, 96)).copy()
+    rendered = render_page(doc, 2, 96, copy=False)
+    pixmap = weakref.ref(rendered._owner)
+    image = to_qimage(rendered)
+    shared = image.copy(image.rect())  # a deep copy: the pixmap is not needed for it
+    alias = QImage(image)  # a shallow copy: it shares the pixmap's bytes
+    del rendered, image
+    gc.collect()
+    assert pixmap() is not None
+    assert alias == reference
+    del alias
+    gc.collect()
+    assert pixmap() is None
+    assert shared == reference
+    doc.close()
+
+
+def test_the_old_zooms_pixels_go_back_once_the_new_zoom_is_drawn(
+    qtbot, open_view, guidance, monkeypatch
+) -> None:
+    # They were freed into the drawing thread's heap: handed back to the system as soon as the
+    # last page in view is drawn at the new zoom, not after the next trim a second later.
+    real = heap._glibc()
+    if real is None:
+        pytest.skip("glibc only")
+    trims = []
+
+    class Counting:
+        def malloc_trim(self, pad: int) -> int:
+            trims.append(pad)
+            return real.malloc_trim(pad)
+
+    view = open_view(guidance.path)
+    _wait_rendered(qtbot, view, 0)
+    monkeypatch.setattr(heap, "_libc", Counting())
+    monkeypatch.setattr(heap, "_last_trim", time.monotonic())  # one just now: the others wait
+    view.pages.set_zoom(150)
+    assert view.pages.cache.stale_pages(view.pages._render_key())  # standing in, meanwhile
+    qtbot.waitUntil(
+        lambda: not view.pages.cache.stale_pages(view.pages._render_key()), timeout=5000
+    )
+    assert trims  # (none before: every trim within the second was skipped)
