@@ -455,12 +455,7 @@ class SearchIndex:
             if len(ix._segments()) >= LEAN_ADD_MAX_SEGMENTS:
                 return None  # Whoosh's writer then merges the small segments
             with ix.searcher() as searcher:
-                present = searcher.document_number
-                terms = searcher.reader()  # a term lookup first: half the time of a search
-                if any(
-                    ("id", e.fields["id"]) in terms and present(id=e.fields["id"]) is not None
-                    for e in entries
-                ):
+                if _any_live(searcher, [e.fields["id"] for e in entries]):
                     return None
             writer = BuildWriter(ix, limitmb=EDIT_POOL_MB)
             try:
@@ -570,6 +565,26 @@ def _writer(ix):
                 raise SearchIndexBusy(
                     "The search index is busy in another copy of the app; try again later."
                 ) from None
+
+
+def _any_live(searcher, ids: list[str]) -> bool:
+    """Whether any of ``ids`` is a live block of the index.
+
+    A document's block ids all start with its own id and a dot: when no id in the index has
+    that prefix, none of them is there, which one seek of the term index says (1,500 lookups
+    took 36 ms of adding a 352-page book). Otherwise each id is looked up.
+    """
+    terms = searcher.reader()
+    prefixes = {i.partition(".")[0] + "." for i in ids}
+    if (
+        len(prefixes) == 1
+        and all("." in i for i in ids)
+        and next(iter(terms.expand_prefix("id", prefixes.pop())), None) is None
+    ):
+        return False
+    present = searcher.document_number
+    # A term lookup first: half the time of a search.
+    return any(("id", i) in terms and present(id=i) is not None for i in ids)
 
 
 def _file_checksum(path: Path) -> tuple[int, int]:

@@ -505,6 +505,27 @@ def test_incremental_edits_keep_the_fingerprint_current(tmp_path, module_pack):
     assert index.ensure(everything) is None
 
 
+def test_whether_blocks_are_in_the_index_is_answered_by_prefix_and_by_id(tmp_path, module_pack):
+    # Adding a document first asks whether any of its blocks is there already (issue 12: one
+    # seek for the document's id prefix instead of a lookup per block).
+    from whoosh import index as windex
+
+    index = SearchIndex(tmp_path / "index")
+    index.ensure(module_pack.blocks)
+    index.add_blocks([doc_block(n, f"Kept {n}.", document="kept") for n in range(3)])
+    index.add_blocks([doc_block(n, f"Gone {n}.", document="gone") for n in range(3)])
+    index.remove_document("gone")
+    folder = index.index_dir / index._read_current()
+    with windex.open_dir(str(folder)).searcher() as searcher:
+        new = [f"fresh.p{n}" for n in range(40)]
+        assert not search_mod._any_live(searcher, new)
+        assert search_mod._any_live(searcher, [*new[:5], "kept.p2"])  # mixed prefixes
+        assert search_mod._any_live(searcher, ["kept.p1"])
+        assert not search_mod._any_live(searcher, ["kept.p9"])  # the prefix, not the block
+        assert not search_mod._any_live(searcher, ["gone.p0", "gone.p1"])  # removed
+        assert not search_mod._any_live(searcher, ["nodot"])
+
+
 # --- sharing one folder -------------------------------------------------------------------------
 
 
