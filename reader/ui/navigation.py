@@ -128,6 +128,12 @@ class Navigator(QObject):
     def _clear_entered_document(self) -> None:
         self._entered_document = False
 
+    def entering_document(self) -> bool:
+        """Whether a document tab has just come to the front and the event loop has not yet
+        turned: a jump now is part of the same step (see :meth:`jumped`). A reader's next key
+        or click always comes after that turn."""
+        return self._entered_document
+
     def _update_actions(self) -> None:
         self._back_action.setEnabled(self.history.can_go_back())
         self._forward_action.setEnabled(self.history.can_go_forward())
