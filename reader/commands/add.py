@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         result = services.library.add(args.file, slot_id=args.slot)
     except (LibraryError, DocumentError) as exc:
         raise UsageError(str(exc)) from None
-    ready.join()
+    finally:
+        ready.join()  # a refused file still leaves the index whole, not half written
     from reader.core.search import MSG_READ_ONLY_NONE, MSG_READ_ONLY_STALE
 
     try:

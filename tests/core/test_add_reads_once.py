@@ -173,3 +173,16 @@ def test_a_copy_that_cannot_read_leaves_the_pages_to_the_child(tmp_path, monkeyp
 
 def _refuse(*args, **kwargs):
     raise RuntimeError("no file")
+
+
+def test_a_refused_file_in_a_new_home_leaves_the_index_whole(tmp_path, pack) -> None:
+    # The bundled text is indexed while the child checks the file; when the file is refused,
+    # that index is finished before the command ends, not cut off half written.
+    from tests.factories import make_not_a_pdf
+
+    home = tmp_path / "home"
+    done = run_reader("add", str(make_not_a_pdf(tmp_path / "broken.pdf")), home=home)
+    assert done.returncode == 2
+    assert done.stderr.startswith("reader: ")
+    assert done.stderr.count("\n") == 1
+    assert Services.open(pack, UserDirs.for_home(home)).ensure_index() is None
