@@ -33,7 +33,6 @@ import shutil
 import threading
 import time
 import uuid
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -44,15 +43,14 @@ from reader.core.file_lock import LockTimeout, acquire
 from reader.core.model import PAGE_DOCUMENT, Block
 from reader.core.search_builder import FEW_HITS, WEIGHTING, run_query, suggest
 from reader.core.search_entries import (
-    _MOD,
     INDEX_VERSION,
     _entries,
     _Entry,
-    _fingerprint_of,
     fingerprint,
     source_of,
     tally,
 )
+from reader.core.search_meta import file_checksum, write_meta
 from reader.core.search_query import paragraph_ref, parse, prepare_synonyms
 from reader.core.search_results import Hit, Marker, SearchResult
 from reader.core.search_schema import CachedBM25F, make_schema
@@ -372,7 +370,7 @@ class SearchIndex:
             return "ok", meta
         try:
             for name, (size, crc) in meta["files"].items():
-                if _file_checksum(folder / name) != (size, crc):
+                if file_checksum(folder / name) != (size, crc):
                     return "damaged", {"reason": f"{name} changed"}
             ix = windex.open_dir(str(folder))
             try:
@@ -412,7 +410,7 @@ class SearchIndex:
                 ix.close()
             if progress and not total:
                 progress(0, 0)
-            _write_meta(tmp, total, sum(e.digest for e in entries))
+            write_meta(tmp, total, sum(e.digest for e in entries))
             final = self.index_dir / name
             tmp.rename(final)
         except BaseException:
@@ -508,7 +506,7 @@ class SearchIndex:
                 count = ix.doc_count()
             finally:
                 ix.close()
-            _write_meta(folder, count, int(meta.get("sum", "0"), 16) + delta)
+            write_meta(folder, count, int(meta.get("sum", "0"), 16) + delta)
             return True
 
     def _get_searcher(self):
@@ -585,32 +583,3 @@ def _any_live(searcher, ids: list[str]) -> bool:
     present = searcher.document_number
     # A term lookup first: half the time of a search.
     return any(("id", i) in terms and present(id=i) is not None for i in ids)
-
-
-def _file_checksum(path: Path) -> tuple[int, int]:
-    """Size and CRC-32 of an index file, read into one 256 KB buffer (a whole postings file
-    read at once was 4 MB on the start-up peak; a new megabyte per read, two at a time)."""
-    size, crc = 0, 0
-    buffer = bytearray(1 << 18)
-    view = memoryview(buffer)
-    with path.open("rb") as handle:
-        while read := handle.readinto(buffer):
-            size += read
-            crc = zlib.crc32(view[:read], crc)
-    return size, crc
-
-
-def _write_meta(folder: Path, count: int, total: int) -> None:
-    files = {
-        p.name: list(_file_checksum(p))
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != "meta.json" and not p.name.endswith("LOCK")
-    }
-    meta = {
-        "version": INDEX_VERSION,
-        "count": count,
-        "sum": f"{total % _MOD:064x}",
-        "fingerprint": _fingerprint_of(count, total),
-        "files": files,
-    }
-    write_text_atomic(folder / "meta.json", json.dumps(meta, indent=1))
