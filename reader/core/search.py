@@ -257,11 +257,7 @@ class SearchIndex:
             writer.delete_by_term(fieldname, value)
             return delta
 
-        def present(searcher) -> bool:
-            return next(iter(searcher.document_numbers(**{fieldname: value})), None) is not None
-
-        # Adding a new document first removes any earlier edition: usually there is none.
-        self._edit(edit, needed=present)
+        self._edit(edit)
 
     # -- searching --
 
@@ -472,16 +468,11 @@ class SearchIndex:
 
         return self._change(change, build_missing=False)
 
-    def _edit(self, edit: Callable, needed: Callable | None = None) -> None:
+    def _edit(self, edit: Callable) -> None:
         """One incremental edit with Whoosh's writer: ``edit(writer, searcher)`` returns the
-        change to the fingerprint's sum. When ``needed(searcher)`` says there is nothing to
-        change, no writer is opened and nothing is written (7-12 ms of a new document's add)."""
+        change to the fingerprint's sum."""
 
-        def change(ix) -> int | None:
-            if needed is not None:
-                with ix.searcher() as searcher:
-                    if not needed(searcher):
-                        return None
+        def change(ix) -> int:
             writer = _writer(ix)
             try:
                 with writer.searcher() as searcher:

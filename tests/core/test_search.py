@@ -505,22 +505,6 @@ def test_incremental_edits_keep_the_fingerprint_current(tmp_path, module_pack):
     assert index.ensure(everything) is None
 
 
-def test_removing_a_document_that_is_not_there_writes_nothing(tmp_path, module_pack):
-    # Every add removes an earlier edition first; usually there is none (issue 12).
-    index = SearchIndex(tmp_path / "index")
-    index.ensure(module_pack.blocks)
-    extra = [doc_block(n, f"Wallaby {n}.", document="deck") for n in range(3)]
-    index.add_blocks(extra)
-    folder = index.index_dir / index._read_current()
-    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
-    index.remove_document("never-added")
-    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
-    assert len(index.search("wallaby").hits) == 3
-    index.remove_document("deck")  # one that is there still goes
-    assert index.search("wallaby").hits == []
-    assert index.ensure(module_pack.blocks) is None
-
-
 def test_whether_blocks_are_in_the_index_is_answered_by_prefix_and_by_id(tmp_path, module_pack):
     # Adding a document first asks whether any of its blocks is there already (issue 12: one
     # seek for the document's id prefix instead of a lookup per block).
